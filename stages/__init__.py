@@ -1,0 +1,1 @@
+"""DVC stages: each module reads params.yaml, calls the library and writes its outputs."""

@@ -1,0 +1,162 @@
+"""params.yaml: loading and validation against one schema.
+
+Every stage validates the whole file before it starts, so a typo anywhere stops
+the pipeline at once with a message that names the dotted key, and returns the
+values with numbers coerced (DVC's ``-S temp=4`` writes an int where a float is
+meant).
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from xldistill.errors import ParamsError
+
+PARAMS_FILE = "params.yaml"
+
+
+@dataclass(frozen=True)
+class Value:
+    """A leaf of the schema."""
+
+    kind: type  # int, float, str or bool; float accepts ints
+    min: float | None = None
+    max: float | None = None
+    min_exclusive: bool = False
+    choices: tuple | None = None
+    nullable: bool = False
+
+
+@dataclass(frozen=True)
+class ListOf:
+    item: object  # a Value or a dict schema
+
+
+def _number(**kw) -> Value:
+    return Value(float, **kw)
+
+
+def _count(**kw) -> Value:
+    return Value(int, min=kw.pop("min", 0), **kw)
+
+
+def _path() -> Value:
+    return Value(str, nullable=True)
+
+
+CORPUS_FILES = {"format": Value(str, choices=("text", "tsv", "jsonl")),
+                "train": Value(str), "dev": _path(), "test": _path(), "mono": _path()}
+
+SCHEMA = {
+    "seed": _count(),
+    "temp": _number(min=0, min_exclusive=True),
+    "corpus": {
+        "source": Value(str, choices=("builtin", "local", "hf", "url")),
+        "src_lang": Value(str),
+        "tgt_lang": Value(str),
+        "dev_size": _count(),
+        "test_size": _count(),
+        "builtin": {
+            "train_size": _count(min=1),
+            "mono_size": _count(),
+            "noise": _number(min=0, max=0.9),
+        },
+        "local": dict(CORPUS_FILES, train=_path()),
+        "hf": {
+            "name": _path(),
+            "config": _path(),
+            "revision": _path(),
+            "field": _path(),
+            "train_split": Value(str),
+            "dev_split": _path(),
+            "test_split": _path(),
+        },
+        "url": dict(CORPUS_FILES, train=_path(),
+                    files=ListOf({"url": Value(str), "sha256": _path()}),
+                    timeout_s=_number(min=0, min_exclusive=True),
+                    retries=_count(max=10)),
+    },
+    "clean": {
+        "empty": {"enabled": Value(bool)},
+        "markup": {"enabled": Value(bool)},
+        "length": {"enabled": Value(bool), "min_words": _count(), "max_words": _count(min=1)},
+        "long_token": {"enabled": Value(bool), "max_chars": _count(min=1)},
+        "ratio": {"enabled": Value(bool), "max_ratio": _number(min=1)},
+        "identical": {"enabled": Value(bool)},
+        "langid": {"enabled": Value(bool), "candidates": ListOf(Value(str)),
+                   "min_confidence": _number(min=0, max=1)},
+        "alignment": {"enabled": Value(bool), "min_score": _number(min=0, max=1),
+                      "sample_size": _count(min=1), "min_count": _count(min=1)},
+        "duplicates": {"enabled": Value(bool), "normalized": Value(bool)},
+    },
+}
+
+
+def _fail(key: str, message: str):
+    raise ParamsError(f"{PARAMS_FILE}: '{key}' {message}")
+
+
+def _check_value(key: str, spec: Value, value):
+    if value is None:
+        if spec.nullable:
+            return None
+        _fail(key, "must be set (got null)")
+    kind = spec.kind
+    type_ok = isinstance(value, kind) and not (kind is int and isinstance(value, bool))
+    if kind is float and isinstance(value, int) and not isinstance(value, bool):
+        value, type_ok = float(value), True
+    if not type_ok:
+        _fail(key, f"must be {'a number' if kind is float else 'a ' + kind.__name__}, "
+                   f"got {value!r} ({type(value).__name__})")
+    if spec.choices is not None and value not in spec.choices:
+        _fail(key, f"must be one of {', '.join(map(str, spec.choices))}; got {value!r}")
+    if spec.min is not None and (value <= spec.min if spec.min_exclusive else value < spec.min):
+        _fail(key, f"must be {'>' if spec.min_exclusive else '>='} {spec.min:g}; got {value!r}")
+    if spec.max is not None and value > spec.max:
+        _fail(key, f"must be <= {spec.max:g}; got {value!r}")
+    return value
+
+
+def _check(key: str, spec, value):
+    if isinstance(spec, dict):
+        if not isinstance(value, dict):
+            _fail(key, f"must be a mapping, got {value!r}")
+        return _check_mapping(key + ".", spec, value)
+    if isinstance(spec, ListOf):
+        if not isinstance(value, list):
+            _fail(key, f"must be a list, got {value!r}")
+        return [_check(f"{key}[{i}]", spec.item, item) for i, item in enumerate(value)]
+    return _check_value(key, spec, value)
+
+
+def _check_mapping(prefix: str, schema: dict, values: dict) -> dict:
+    for name in values:
+        if name not in schema:
+            hint = difflib.get_close_matches(str(name), list(schema), n=1)
+            _fail(prefix + str(name), "is not a known key"
+                  + (f"; did you mean '{prefix}{hint[0]}'?" if hint else ""))
+    missing = [name for name in schema if name not in values]
+    if missing:
+        _fail(prefix + missing[0], "is missing")
+    return {name: _check(prefix + name, spec, values[name]) for name, spec in schema.items()}
+
+
+def validate(params: dict) -> dict:
+    if not isinstance(params, dict):
+        raise ParamsError(f"{PARAMS_FILE}: must be a mapping of sections")
+    return _check_mapping("", SCHEMA, params)
+
+
+def load_params(path: str | Path = PARAMS_FILE) -> dict:
+    path = Path(path)
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ParamsError(f"{path}: not found (run stages from the project root)") from None
+    except yaml.YAMLError as err:
+        raise ParamsError(f"{path}: not valid YAML: {err}") from None
+    return validate(raw)

@@ -1,0 +1,91 @@
+"""Reading and writing line-aligned text, atomically."""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import re
+import shutil
+import tempfile
+import unicodedata
+from pathlib import Path
+
+from xldistill.errors import CorpusError
+
+
+def read_lines(path: str | Path) -> list[str]:
+    """Lines of a UTF-8 file, split on ``\\n`` only (a stray U+2028 or form feed
+    inside a sentence must not break alignment). A BOM and CR line ends are dropped."""
+    path = Path(path)
+    if not path.is_file():
+        raise CorpusError(f"{path}: file not found")
+    data = path.read_bytes()
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    raw_lines = data.split(b"\n")
+    if raw_lines and raw_lines[-1] == b"":
+        raw_lines.pop()
+    lines = []
+    for number, raw in enumerate(raw_lines, start=1):
+        try:
+            line = raw.decode("utf-8")
+        except UnicodeDecodeError as err:
+            raise CorpusError(f"{path}:{number}: not valid UTF-8 ({err.reason} at byte {err.start})") from None
+        lines.append(line[:-1] if line.endswith("\r") else line)
+    return lines
+
+
+def write_lines(path: str | Path, lines) -> None:
+    with open(path, "w", encoding="utf-8", newline="\n") as f:
+        for line in lines:
+            f.write(line)
+            f.write("\n")
+
+
+def sha256_file(path: str | Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+@contextlib.contextmanager
+def atomic_dir(final: str | Path):
+    """Yield an empty temporary directory beside ``final``; on success it replaces
+    ``final`` by rename, on error it is removed, so ``final`` is never half-written."""
+    final = Path(final)
+    final.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{final.name}.tmp-", dir=final.parent))
+    try:
+        yield tmp
+        if final.exists():
+            shutil.rmtree(final)
+        os.replace(tmp, final)
+    finally:
+        if tmp.exists():
+            shutil.rmtree(tmp, ignore_errors=True)
+
+
+def write_json_atomic(path: str | Path, data) -> None:
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+    tmp.write_text(json.dumps(data, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    os.replace(tmp, path)
+
+
+_WHITESPACE = re.compile(r"\s+")
+_NOT_WORD = re.compile(r"[\W_]+")
+
+
+def normalize(text: str) -> str:
+    """NFC and single spaces: the form every split is written in after cleaning."""
+    return _WHITESPACE.sub(" ", unicodedata.normalize("NFC", text)).strip()
+
+
+def dedup_key(text: str) -> str:
+    """Case, punctuation and spacing folded away: 'The dog.' and 'the  dog' collide."""
+    return _WHITESPACE.sub(" ", _NOT_WORD.sub(" ", text.casefold())).strip()
