@@ -16,15 +16,37 @@ def tiny_params(**corpus_overrides) -> dict:
     params["corpus"]["test_size"] = 40
     params["corpus"]["builtin"].update(train_size=1500, mono_size=100)
     params["corpus"].update(corpus_overrides)
+    params["vocab"]["size"] = 300
+    tiny_model = {"d_model": 32, "encoder_layers": 1, "decoder_layers": 1, "heads": 2, "ffn_dim": 64,
+                  "dropout": 0.1, "max_positions": 64}
+    for stage in ("backtranslate", "teacher"):
+        params[stage]["model"] = dict(tiny_model)
+        params[stage]["train"].update(max_steps=6, max_tokens=800, eval_every=3, checkpoint_every=3,
+                                      dev_bleu_lines=8, warmup_steps=2)
+        params[stage]["beam"] = 2
+        params[stage]["max_length"] = 40
     return params
+
+
+def dvc(project: Path, *args) -> str:
+    result = subprocess.run(["dvc", *args], cwd=project, capture_output=True, text=True, env=GIT_ENV)
+    assert result.returncode == 0, result.stdout + result.stderr
+    return result.stdout
+
+
+def write_params(project: Path, params: dict) -> None:
+    (project / "params.yaml").write_text(yaml.safe_dump(params, sort_keys=False))
 
 
 @pytest.fixture
 def project_copy(tmp_path):
-    """The committed project files in a fresh git repository, as a user's clone."""
+    return copy_project(tmp_path / "project")
+
+
+def copy_project(dest: Path) -> Path:
+    """The project's files (not data/ or models/) in a fresh git repository, as a user's clone."""
     files = subprocess.run(["git", "ls-files", "--cached", "--others", "--exclude-standard"],
                            cwd=PROJECT, capture_output=True, text=True, check=True).stdout.split()
-    dest = tmp_path / "project"
     for name in files:
         if not (PROJECT / name).is_file() or name.startswith(("data/", "models/")):
             continue

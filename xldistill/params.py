@@ -51,6 +51,33 @@ def _path() -> Value:
 CORPUS_FILES = {"format": Value(str, choices=("text", "tsv", "jsonl")),
                 "train": Value(str), "dev": _path(), "test": _path(), "mono": _path()}
 
+MODEL = {
+    "d_model": _count(min=8),
+    "encoder_layers": _count(min=1),
+    "decoder_layers": _count(min=1),
+    "heads": _count(min=1),
+    "ffn_dim": _count(min=8),
+    "dropout": _number(min=0, max=0.9),
+    "max_positions": _count(min=16),
+}
+
+TRAIN = {
+    "max_steps": _count(min=1),
+    "max_tokens": _count(min=16),  # source + target tokens per batch, padding included
+    "accumulation": _count(min=1),
+    "lr": _number(min=0, min_exclusive=True),
+    "warmup_steps": _count(),
+    "schedule": Value(str, choices=("inverse_sqrt", "cosine")),
+    "label_smoothing": _number(min=0, max=0.5),
+    "clip_norm": _number(min=0, min_exclusive=True),
+    "weight_decay": _number(min=0),
+    "eval_every": _count(min=1),
+    "patience": _count(min=1),
+    "checkpoint_every": _count(min=1),
+    "dev_bleu_lines": _count(min=1),
+    "mixed_precision": Value(str, choices=("no", "bf16", "fp16")),
+}
+
 SCHEMA = {
     "seed": _count(),
     "temp": _number(min=0, min_exclusive=True),
@@ -93,7 +120,29 @@ SCHEMA = {
                       "sample_size": _count(min=1), "min_count": _count(min=1)},
         "duplicates": {"enabled": Value(bool), "normalized": Value(bool)},
     },
+    "vocab": {
+        "size": _count(min=16),
+        "model_type": Value(str, choices=("unigram", "bpe")),
+    },
+    "backtranslate": {
+        "model": MODEL,
+        "train": TRAIN,
+        "synthetic_share": _number(min=0, max=0.9),
+        "tagged": Value(bool),
+        "beam": _count(min=1),
+        "max_length": _count(min=1),
+    },
+    "teacher": {
+        "init": Value(str),  # scratch, a local model folder or a Hugging Face model name
+        "model": MODEL,
+        "train": TRAIN,
+        "beam": _count(min=1),
+        "max_length": _count(min=1),
+    },
 }
+
+
+KIND_NAMES = {float: "a number", int: "an integer", str: "a string", bool: "true or false"}
 
 
 def _fail(key: str, message: str):
@@ -110,8 +159,7 @@ def _check_value(key: str, spec: Value, value):
     if kind is float and isinstance(value, int) and not isinstance(value, bool):
         value, type_ok = float(value), True
     if not type_ok:
-        _fail(key, f"must be {'a number' if kind is float else 'a ' + kind.__name__}, "
-                   f"got {value!r} ({type(value).__name__})")
+        _fail(key, f"must be {KIND_NAMES[kind]}, got {value!r} ({type(value).__name__})")
     if spec.choices is not None and value not in spec.choices:
         _fail(key, f"must be one of {', '.join(map(str, spec.choices))}; got {value!r}")
     if spec.min is not None and (value <= spec.min if spec.min_exclusive else value < spec.min):

@@ -1,0 +1,36 @@
+"""Tiny corpora, tokenizers and models for the model-layer tests (seconds, not minutes)."""
+
+from pathlib import Path
+
+from transformers import MarianTokenizer
+
+from xldistill.builtin_corpus import write_builtin_corpus
+from xldistill.models import build_marian
+from xldistill.textio import read_lines
+from xldistill.trainer import seed_everything
+from xldistill.vocab import train_sentencepiece, write_tokenizer
+
+TINY_MODEL = {"d_model": 32, "encoder_layers": 1, "decoder_layers": 1, "heads": 2, "ffn_dim": 64,
+              "dropout": 0.1, "max_positions": 64}
+TINY_TRAIN = {"max_steps": 12, "max_tokens": 600, "accumulation": 1, "lr": 0.003, "warmup_steps": 4,
+              "schedule": "inverse_sqrt", "label_smoothing": 0.1, "clip_norm": 1.0, "weight_decay": 0.0,
+              "eval_every": 6, "patience": 3, "checkpoint_every": 4, "dev_bleu_lines": 10,
+              "mixed_precision": "no"}
+
+
+def tiny_corpus(folder: Path, train_size: int = 300) -> dict:
+    folder.mkdir(parents=True, exist_ok=True)
+    write_builtin_corpus(folder, seed=4, train_size=train_size, dev_size=20, test_size=20, mono_size=30, noise=0)
+    return {split: (read_lines(folder / f"{split}.src"), read_lines(folder / f"{split}.tgt"))
+            for split in ("train", "dev", "test")} | {"mono": read_lines(folder / "mono.tgt")}
+
+
+def tiny_tokenizer(corpus_dir: Path, out_dir: Path, size: int = 300) -> MarianTokenizer:
+    spm_model = train_sentencepiece([corpus_dir / "train.src", corpus_dir / "train.tgt"],
+                                    out_dir.parent / "spm", vocab_size=size, model_type="unigram", seed=1)
+    return write_tokenizer(spm_model, out_dir)
+
+
+def tiny_model(tokenizer: MarianTokenizer, seed: int = 1):
+    seed_everything(seed)
+    return build_marian(tokenizer, TINY_MODEL, max_positions=TINY_MODEL["max_positions"])

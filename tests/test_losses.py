@@ -1,0 +1,72 @@
+"""Each KD loss against a value computed by hand (plain math, no torch)."""
+
+import math
+
+import pytest
+import torch
+
+from xldistill.losses import cross_entropy, hidden_mse, kl_divergence, softmax_mse, word_kd
+
+STUDENT = [1.0, 2.0, 3.0]
+TEACHER = [3.0, 2.0, 1.0]
+GARBAGE = [50.0, -20.0, 7.0]  # logits at a padded position: must not count
+
+
+def softmax(xs, t=1.0):
+    exps = [math.exp(x / t) for x in xs]
+    return [e / sum(exps) for e in exps]
+
+
+def logits(*rows):
+    return torch.tensor([rows], dtype=torch.float32)  # [1, positions, vocab]
+
+
+def kl_by_hand(s, t, temperature):
+    p_t, p_s = softmax(t, temperature), softmax(s, temperature)
+    return sum(pt * (math.log(pt) - math.log(ps)) for pt, ps in zip(p_t, p_s))
+
+
+LABELS = torch.tensor([[2, 0, -100]])  # two real positions, one pad
+
+
+def test_kl_divergence_with_temperature_squared_and_padding_mask():
+    s = logits(STUDENT, TEACHER, GARBAGE)
+    t = logits(TEACHER, TEACHER, STUDENT)
+    for temperature in (1.0, 2.0, 4.0):
+        expected = temperature ** 2 * (kl_by_hand(STUDENT, TEACHER, temperature) + 0.0) / 2
+        assert kl_divergence(s, t, LABELS, temperature).item() == pytest.approx(expected, rel=1e-5)
+    # T² scaling: the unscaled divergence shrinks as T grows, the loss is rescaled by T²
+    assert kl_by_hand(STUDENT, TEACHER, 4.0) < kl_by_hand(STUDENT, TEACHER, 1.0)
+
+
+def test_word_kd_mixes_kd_and_cross_entropy_by_alpha():
+    s = logits(STUDENT, TEACHER, GARBAGE)
+    t = logits(TEACHER, TEACHER, STUDENT)
+    kd = 4.0 * kl_by_hand(STUDENT, TEACHER, 2.0) / 2
+    ce = -(math.log(softmax(STUDENT)[2]) + math.log(softmax(TEACHER)[0])) / 2
+    for alpha in (0.0, 0.3, 1.0):
+        got = word_kd(s, t, LABELS, temperature=2.0, alpha=alpha).item()
+        assert got == pytest.approx(alpha * kd + (1 - alpha) * ce, rel=1e-5)
+    assert cross_entropy(s, LABELS).item() == pytest.approx(ce, rel=1e-5)
+
+
+def test_softmax_mse():
+    s = logits(STUDENT, GARBAGE)
+    t = logits(TEACHER, STUDENT)
+    labels = torch.tensor([[1, -100]])
+    p_s, p_t = softmax(STUDENT, 2.0), softmax(TEACHER, 2.0)
+    expected = sum((a - b) ** 2 for a, b in zip(p_s, p_t)) / 3
+    assert softmax_mse(s, t, labels, 2.0).item() == pytest.approx(expected, rel=1e-5)
+
+
+def test_hidden_mse_through_a_projection_and_mask():
+    student = torch.tensor([[[1.0, 2.0], [9.0, 9.0]]])  # width 2, second position padded
+    teacher = torch.tensor([[[1.0, 0.0, 4.0], [0.0, 0.0, 0.0]]])  # width 3
+    projection = torch.nn.Linear(2, 3, bias=False)
+    with torch.no_grad():
+        projection.weight.copy_(torch.tensor([[1.0, 0.0], [0.0, 1.0], [1.0, 1.0]]))
+    mask = torch.tensor([[True, False]])
+    # W·h = [1, 2, 3]; differences to [1, 0, 4] are [0, 2, -1] → (0 + 4 + 1) / 3
+    assert hidden_mse(student, teacher, mask, projection).item() == pytest.approx(5 / 3)
+    same_width = torch.tensor([[[1.0, 0.0, 4.0]]])
+    assert hidden_mse(same_width, teacher[:, :1], torch.tensor([[True]])).item() == 0.0

@@ -1,0 +1,157 @@
+"""Vocabulary, the trainer and the translate function on tiny models."""
+
+import json
+import subprocess
+import sys
+
+import pytest
+import torch
+from transformers import MarianMTModel, MarianTokenizer
+
+from models_fixtures import TINY_TRAIN, tiny_corpus, tiny_model, tiny_tokenizer
+from xldistill.models import count_parameters, save_model
+from xldistill.trainer import collate, cross_entropy, encode_pairs, make_batches, train
+from xldistill.translate import translate
+from xldistill.vocab import BT_TAG
+
+
+@pytest.fixture(scope="module")
+def setup(tmp_path_factory):
+    root = tmp_path_factory.mktemp("models")
+    corpus = tiny_corpus(root / "corpus")
+    tokenizer = tiny_tokenizer(root / "corpus", root / "tokenizer")
+    return root, corpus, tokenizer
+
+
+def test_tokenizer_round_trip_pad_last_and_bt_tag(setup):
+    root, corpus, tokenizer = setup
+    assert tokenizer.pad_token_id == len(tokenizer) - 1
+    assert tokenizer.eos_token_id == 0 and tokenizer.unk_token_id == 1
+    vocab = json.loads((root / "tokenizer" / "vocab.json").read_text())
+    assert vocab["<pad>"] == max(vocab.values())
+    for sentence in corpus["train"][1][:50] + corpus["train"][0][:50]:
+        ids = tokenizer(sentence).input_ids
+        assert tokenizer.unk_token_id not in ids
+        assert tokenizer.decode(ids, skip_special_tokens=True) == sentence
+    assert BT_TAG in tokenizer.convert_ids_to_tokens(tokenizer(f"{BT_TAG} Hello").input_ids)
+    # the folder loads with plain transformers
+    reloaded = MarianTokenizer.from_pretrained(str(root / "tokenizer"))
+    assert reloaded(corpus["dev"][0][0]).input_ids == tokenizer(corpus["dev"][0][0]).input_ids
+
+
+def test_batches_respect_the_token_budget(setup):
+    _, corpus, tokenizer = setup
+    src_ids, tgt_ids = encode_pairs(tokenizer, *corpus["train"], 64)
+    batches = make_batches(src_ids, tgt_ids, max_tokens=400)
+    assert sorted(i for b in batches for i in b) == list(range(len(src_ids)))
+    for batch in batches:
+        longest = max(len(src_ids[i]) + len(tgt_ids[i]) for i in batch)
+        assert longest * len(batch) <= 400 or len(batch) == 1
+
+
+def test_cross_entropy_ignores_padding(setup):
+    _, corpus, tokenizer = setup
+    model = tiny_model(tokenizer).eval()
+    src_ids, tgt_ids = encode_pairs(tokenizer, *corpus["train"], 64)
+    short, long_ = 0, max(range(len(tgt_ids)), key=lambda i: len(tgt_ids[i]))
+    together = cross_entropy()(model, collate([short, long_], src_ids, tgt_ids, tokenizer.pad_token_id, "cpu"))
+    alone = [cross_entropy()(model, collate([i], src_ids, tgt_ids, tokenizer.pad_token_id, "cpu")) for i in (short, long_)]
+    n_short, n_long = len(tgt_ids[short]), len(tgt_ids[long_])
+    expected = (alone[0] * n_short + alone[1] * n_long) / (n_short + n_long)
+    assert torch.allclose(together, expected, atol=1e-5)
+
+
+def run(tokenizer, corpus, work_dir, cfg=None, seed=1, on_step=None, curve=None):
+    model = tiny_model(tokenizer, seed)
+    result = train(model, tokenizer, corpus["train"], corpus["dev"], {**TINY_TRAIN, **(cfg or {})},
+                   seed=seed, work_dir=work_dir, on_step=on_step, curve_path=curve)
+    return model, result
+
+
+def weights(model):
+    return {k: v.clone() for k, v in model.state_dict().items()}
+
+
+def same_weights(a, b):
+    return a.keys() == b.keys() and all(torch.equal(a[k], b[k]) for k in a)
+
+
+def test_loss_decreases_and_the_curve_is_written(setup, tmp_path):
+    _, corpus, tokenizer = setup
+    _, result = run(tokenizer, corpus, tmp_path / "work", {"max_steps": 30, "eval_every": 10},
+                    curve=tmp_path / "curve.csv")
+    rows = (tmp_path / "curve.csv").read_text().splitlines()
+    assert rows[0] == "step,train_loss,dev_loss,dev_bleu,lr"
+    losses = [float(r.split(",")[1]) for r in rows[1:]]
+    dev_losses = [float(r.split(",")[2]) for r in rows[1:]]
+    assert len(rows) == 4 and losses[-1] < losses[0] - 0.5 and dev_losses[-1] < dev_losses[0]
+    assert result.steps == 30 and result.target_tokens_per_s > 0
+
+
+def test_same_seed_bit_identical_and_resume_after_interruption(setup, tmp_path):
+    _, corpus, tokenizer = setup
+    first, _ = run(tokenizer, corpus, tmp_path / "a")
+    second, _ = run(tokenizer, corpus, tmp_path / "b")
+    assert same_weights(weights(first), weights(second))
+
+    class Killed(Exception):
+        pass
+
+    def kill_at_step_6(step):
+        if step == 6:
+            raise Killed
+
+    with pytest.raises(Killed):
+        run(tokenizer, corpus, tmp_path / "c", on_step=kill_at_step_6)
+    resumed, result = run(tokenizer, corpus, tmp_path / "c")
+    assert result.resumed_from == 4  # the last checkpoint before the kill
+    assert same_weights(weights(first), weights(resumed))
+
+    other_seed, _ = run(tokenizer, corpus, tmp_path / "d", seed=2)
+    assert not same_weights(weights(first), weights(other_seed))
+
+
+def test_a_checkpoint_of_another_config_is_not_resumed(setup, tmp_path):
+    _, corpus, tokenizer = setup
+
+    def stop(step):
+        if step == 5:
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        run(tokenizer, corpus, tmp_path / "w", on_step=stop)
+    _, result = run(tokenizer, corpus, tmp_path / "w", {"lr": 0.001})
+    assert result.resumed_from == 0
+
+
+def test_early_stopping_when_dev_bleu_stalls(setup, tmp_path):
+    _, corpus, tokenizer = setup
+    _, result = run(tokenizer, corpus, tmp_path / "w",
+                    {"lr": 1e-12, "warmup_steps": 0, "eval_every": 1, "patience": 2, "max_steps": 50})
+    assert result.stopped_early and result.steps == 3 and result.best_step == 1
+
+
+def test_translate_keeps_input_order(setup):
+    _, corpus, tokenizer = setup
+    model = tiny_model(tokenizer)
+    sources = corpus["dev"][0][:12]
+    batched = translate(model, tokenizer, sources, batch_size=5, max_length=20)
+    one_by_one = [translate(model, tokenizer, [s], batch_size=1, max_length=20)[0] for s in sources]
+    assert batched == one_by_one
+
+
+def test_saved_model_loads_with_plain_transformers(setup, tmp_path):
+    _, corpus, tokenizer = setup
+    model = tiny_model(tokenizer)
+    save_model(model, tokenizer, tmp_path / "m", beam=2, max_length=48)
+    assert (tmp_path / "m" / "model.safetensors").exists()
+    assert not list((tmp_path / "m").glob("*.bin"))
+    reloaded = MarianMTModel.from_pretrained(str(tmp_path / "m"))
+    assert count_parameters(reloaded) == count_parameters(model)
+    code = ("import sys; from transformers import pipeline; "
+            "p = pipeline('translation', model=sys.argv[1]); "
+            "print(type(p(sys.argv[2])[0]['translation_text']).__name__); "
+            "print(any(m.startswith('xldistill') for m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code, str(tmp_path / "m"), "The dog sleeps."],
+                         capture_output=True, text=True, check=True, cwd=tmp_path).stdout.split()
+    assert out == ["str", "False"]

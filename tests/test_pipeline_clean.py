@@ -1,0 +1,53 @@
+"""End to end with the real dvc command in a fresh git repository."""
+
+import json
+import subprocess
+
+import pytest
+
+from conftest import dvc, tiny_params, write_params
+
+
+@pytest.mark.slow
+def test_dvc_repro_clean_then_nothing_to_do(project_copy):
+    write_params(project_copy, tiny_params())
+    dvc(project_copy, "repro", "clean")
+
+    for split in ("train", "dev", "test"):
+        for side in ("src", "tgt"):
+            assert (project_copy / "data" / "clean" / f"{split}.{side}").stat().st_size > 0
+    assert (project_copy / "data" / "clean" / "mono.tgt").exists()
+    download = json.loads((project_copy / "metrics" / "download.json").read_text())
+    assert download["lines"] == {"train": 1500, "dev": 40, "test": 40, "mono": 100}
+    clean = json.loads((project_copy / "metrics" / "clean.json").read_text())
+    assert clean["noise"]["precision"] >= 0.95 and clean["noise"]["recall"] >= 0.9
+    assert clean["overlap_with_train"] == {"dev": 0, "test": 0}
+    dev_lines = (project_copy / "data" / "clean" / "dev.src").read_text().splitlines()
+    assert len(dev_lines) == 40  # held-out splits are normalized, never filtered
+
+    second = dvc(project_copy, "repro", "clean")
+    assert "Running stage" not in second and "up to date" in second
+
+    # A clean param reruns clean only; a corpus param reruns both.
+    params = tiny_params()
+    params["clean"]["ratio"]["max_ratio"] = 3.0
+    write_params(project_copy, params)
+    status = dvc(project_copy, "status")
+    assert "clean:" in status and "download:" not in status
+    params["corpus"]["builtin"]["noise"] = 0.2
+    write_params(project_copy, params)
+    status = dvc(project_copy, "status")
+    assert "clean:" in status and "download:" in status
+
+
+@pytest.mark.slow
+def test_a_stage_with_bad_params_names_the_key_and_writes_nothing(project_copy):
+    params = tiny_params()
+    params["corpus"]["builtin"]["nosie"] = 0.1
+    write_params(project_copy, params)
+    result = subprocess.run(["python", "-m", "stages.download"], cwd=project_copy,
+                            capture_output=True, text=True)
+    assert result.returncode == 1
+    assert "'corpus.builtin.nosie' is not a known key; did you mean 'corpus.builtin.noise'?" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not (project_copy / "data").exists()

@@ -1,0 +1,319 @@
+"""The one training loop for every model this project trains.
+
+Read top to bottom: tokenize once, group into length-sorted token batches,
+then step: loss (a function the caller passes in) → backward → clip → AdamW
+→ schedule; every ``eval_every`` steps dev loss and dev BLEU, early stopping
+on BLEU, keep the best weights; every ``checkpoint_every`` steps a checkpoint
+that a rerun resumes from (same final weights as an uninterrupted run).
+
+Runs unchanged on CPU, one GPU, or several under ``accelerate launch`` /
+``torchrun``: each process takes every n-th batch and DDP averages gradients.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+import math
+import os
+import random
+import shutil
+import sys
+import time
+from contextlib import nullcontext
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+import torch
+from tqdm.auto import tqdm
+from transformers import MarianMTModel, MarianTokenizer
+
+from xldistill import losses
+from xldistill.errors import XldistillError
+from xldistill.translate import score, translate
+
+CURVE_FIELDS = ("step", "train_loss", "dev_loss", "dev_bleu", "lr")
+LossFn = Callable[[MarianMTModel, dict], torch.Tensor]
+
+
+def seed_everything(seed: int) -> None:
+    """Same seed → same weights on CPU (bit for bit) and, with deterministic
+    kernels, on GPU."""
+    os.environ.setdefault("CUBLAS_WORKSPACE_CONFIG", ":4096:8")
+    random.seed(seed)
+    torch.manual_seed(seed)
+    torch.use_deterministic_algorithms(True, warn_only=True)
+
+
+# --- batches ---------------------------------------------------------------------
+
+def encode_pairs(tokenizer: MarianTokenizer, sources: list[str], targets: list[str],
+                 max_length: int) -> tuple[list[list[int]], list[list[int]]]:
+    encoded = tokenizer(sources, text_target=targets, truncation=True, max_length=max_length)
+    return encoded["input_ids"], encoded["labels"]
+
+
+def make_batches(src_ids: list, tgt_ids: list, max_tokens: int) -> list[list[int]]:
+    """Indices grouped by length so that (longest source + longest target) ×
+    sentences stays within ``max_tokens``; the order inside is deterministic."""
+    order = sorted(range(len(src_ids)), key=lambda i: (len(src_ids[i]), len(tgt_ids[i]), i))
+    batches, current, longest = [], [], 0
+    for i in order:
+        length = len(src_ids[i]) + len(tgt_ids[i])
+        if current and max(longest, length) * (len(current) + 1) > max_tokens:
+            batches.append(current)
+            current, longest = [], 0
+        current.append(i)
+        longest = max(longest, length)
+    if current:
+        batches.append(current)
+    return batches
+
+
+def collate(index: list[int], src_ids: list, tgt_ids: list, pad_id: int, device) -> dict:
+    src = [src_ids[i] for i in index]
+    tgt = [tgt_ids[i] for i in index]
+    src_len, tgt_len = max(map(len, src)), max(map(len, tgt))
+    input_ids = torch.full((len(index), src_len), pad_id, dtype=torch.long)
+    labels = torch.full((len(index), tgt_len), -100, dtype=torch.long)
+    for row, (s, t) in enumerate(zip(src, tgt)):
+        input_ids[row, :len(s)] = torch.tensor(s)
+        labels[row, :len(t)] = torch.tensor(t)
+    # Teacher forcing: the decoder reads the target shifted right, starting from pad (Marian's start token).
+    decoder_input_ids = torch.cat([torch.full((len(index), 1), pad_id), labels[:, :-1]], dim=1)
+    decoder_input_ids[decoder_input_ids == -100] = pad_id
+    return {"input_ids": input_ids.to(device), "attention_mask": (input_ids != pad_id).long().to(device),
+            "decoder_input_ids": decoder_input_ids.to(device), "labels": labels.to(device), "index": index}
+
+
+def cross_entropy(label_smoothing: float = 0.0) -> LossFn:
+    """Token-level cross-entropy on the reference, padding ignored."""
+
+    def loss_fn(model: MarianMTModel, batch: dict) -> torch.Tensor:
+        logits = model(input_ids=batch["input_ids"], attention_mask=batch["attention_mask"],
+                       decoder_input_ids=batch["decoder_input_ids"]).logits
+        return losses.cross_entropy(logits, batch["labels"], label_smoothing)
+
+    return loss_fn
+
+
+def lr_lambda(schedule: str, warmup: int, max_steps: int) -> Callable[[int], float]:
+    def factor(step: int) -> float:
+        step = max(step, 1)
+        if step < warmup:
+            return step / warmup
+        if schedule == "inverse_sqrt":
+            return math.sqrt(max(warmup, 1) / step)
+        progress = (step - warmup) / max(max_steps - warmup, 1)
+        return 0.5 * (1 + math.cos(math.pi * min(progress, 1.0)))
+
+    return factor
+
+
+# --- the loop ----------------------------------------------------------------------
+
+@dataclass
+class TrainResult:
+    steps: int
+    best_step: int
+    best_dev_bleu: float
+    stopped_early: bool
+    train_seconds: float
+    target_tokens_per_s: float  # training only, evaluation time excluded
+    resumed_from: int
+
+
+def fingerprint(*parts) -> str:
+    return hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()[:16]
+
+
+def write_curve(path: Path, rows: list[dict]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.tmp")
+    with open(tmp, "w", newline="") as f:
+        writer = csv.DictWriter(f, fieldnames=CURVE_FIELDS)
+        writer.writeheader()
+        writer.writerows(rows)
+    os.replace(tmp, path)
+
+
+def train(model: MarianMTModel, tokenizer: MarianTokenizer, train_pairs: tuple[list, list],
+          dev_pairs: tuple[list, list], cfg: dict, *, seed: int, work_dir: Path,
+          curve_path: Path | None = None, loss_fn: LossFn | None = None, name: str = "train",
+          on_step: Callable[[int], None] | None = None) -> TrainResult:
+    """Train ``model`` in place and leave it holding the best dev-BLEU weights.
+
+    ``work_dir`` holds the checkpoint and the best weights so far; a rerun with
+    the same model, data, config and seed resumes from the checkpoint.
+    ``on_step`` is called after every optimizer step (tests use it to interrupt).
+    """
+    from accelerate import Accelerator
+
+    accelerator = Accelerator(cpu=not torch.cuda.is_available(),
+                              mixed_precision=cfg.get("mixed_precision", "no"))
+    device, is_main = accelerator.device, accelerator.is_main_process
+    loss_fn = loss_fn or cross_entropy(cfg["label_smoothing"])
+    pad_id = tokenizer.pad_token_id
+    max_length = model.config.max_position_embeddings
+    accumulation = cfg["accumulation"]
+
+    src_ids, tgt_ids = encode_pairs(tokenizer, *train_pairs, max_length)
+    dev_src_ids, dev_tgt_ids = encode_pairs(tokenizer, *dev_pairs, max_length)
+    batches = make_batches(src_ids, tgt_ids, cfg["max_tokens"])
+    dev_batches = make_batches(dev_src_ids, dev_tgt_ids, cfg["max_tokens"])
+    bleu_src, bleu_ref = dev_pairs[0][:cfg["dev_bleu_lines"]], dev_pairs[1][:cfg["dev_bleu_lines"]]
+
+    optimizer = torch.optim.AdamW(model.parameters(), lr=cfg["lr"], betas=(0.9, 0.98),
+                                  eps=1e-9, weight_decay=cfg["weight_decay"])
+    scheduler = torch.optim.lr_scheduler.LambdaLR(
+        optimizer, lr_lambda(cfg["schedule"], cfg["warmup_steps"], cfg["max_steps"]))
+
+    # Resume only a checkpoint of this very run: same weights at start, data, config, seed.
+    work_dir.mkdir(parents=True, exist_ok=True)
+    checkpoint_path, best_dir = work_dir / "checkpoint.pt", work_dir / "best"
+    if len(batches) < accumulation * accelerator.num_processes:
+        raise XldistillError(f"{name}: {len(batches)} batches of train data, fewer than accumulation "
+                             f"({accumulation}) × processes ({accelerator.num_processes}); lower max_tokens")
+    run_id = fingerprint(cfg, seed, _text_digest(train_pairs), _text_digest(dev_pairs),
+                         _weights_digest(model), accelerator.num_processes)
+    state = {"step": 0, "epoch": 0, "position": 0, "best_bleu": -1.0, "best_step": 0,
+             "bad_evals": 0, "curve": [], "train_seconds": 0.0, "eval_seconds": 0.0,
+             "target_tokens": 0, "running_loss": 0.0, "running_steps": 0}
+    resumed_from = 0
+    if checkpoint_path.exists():
+        saved = torch.load(checkpoint_path, map_location="cpu", weights_only=True)
+        if saved.get("run_id") == run_id:
+            model.load_state_dict(saved["model"])
+            optimizer.load_state_dict(saved["optimizer"])
+            scheduler.load_state_dict(saved["scheduler"])
+            torch.set_rng_state(saved["torch_rng"])
+            state = json.loads(saved["state"])
+            resumed_from = state["step"]
+            if is_main:
+                print(f"{name}: resuming from step {resumed_from}")
+    if resumed_from == 0 and best_dir.exists():
+        shutil.rmtree(best_dir)
+
+    model.to(device)
+    model, optimizer = accelerator.prepare(model, optimizer)
+    raw_model = accelerator.unwrap_model(model)
+
+    def save_checkpoint() -> None:
+        if is_main:
+            tmp = checkpoint_path.with_suffix(".tmp")
+            torch.save({"run_id": run_id, "model": raw_model.state_dict(),
+                        "optimizer": optimizer.state_dict(), "scheduler": scheduler.state_dict(),
+                        "torch_rng": torch.get_rng_state(), "state": json.dumps(state)}, tmp)
+            os.replace(tmp, checkpoint_path)
+        accelerator.wait_for_everyone()
+
+    def evaluate() -> tuple[float, float]:
+        """Dev loss (plain cross-entropy) and greedy dev BLEU; every process
+        computes the same numbers, so they agree on early stopping."""
+        raw_model.eval()
+        total, tokens = 0.0, 0
+        plain = cross_entropy(0.0)
+        with torch.inference_mode():
+            for index in dev_batches:
+                batch = collate(index, dev_src_ids, dev_tgt_ids, pad_id, device)
+                n = int((batch["labels"] != -100).sum())
+                total += plain(raw_model, batch).item() * n
+                tokens += n
+        hypotheses = translate(raw_model, tokenizer, bleu_src, beam=1, max_length=max_length)
+        raw_model.train()
+        return total / max(tokens, 1), score(hypotheses, bleu_ref)["bleu"]
+
+    model.train()
+    progress = tqdm(total=cfg["max_steps"], initial=state["step"], desc=name, disable=not is_main,
+                    unit="step", dynamic_ncols=True,
+                    mininterval=0.5 if sys.stderr.isatty() else 30)  # a log file gets a line every 30 s
+    stopped_early = False
+    started = time.perf_counter() - state["train_seconds"]
+    while state["step"] < cfg["max_steps"] and not stopped_early:
+        epoch_order = list(range(len(batches)))
+        random.Random(seed * 1000 + state["epoch"]).shuffle(epoch_order)
+        mine = epoch_order[accelerator.process_index::accelerator.num_processes]
+        while state["position"] + accumulation <= len(mine) and state["step"] < cfg["max_steps"]:
+            micro = mine[state["position"]:state["position"] + accumulation]
+            step_loss = 0.0
+            for k, batch_number in enumerate(micro):
+                batch = collate(batches[batch_number], src_ids, tgt_ids, pad_id, device)
+                state["target_tokens"] += int((batch["labels"] != -100).sum())
+                sync = accelerator.no_sync(model) if k < len(micro) - 1 else nullcontext()
+                with sync:
+                    loss = loss_fn(model, batch) / accumulation
+                    accelerator.backward(loss)
+                step_loss += loss.item()
+            accelerator.clip_grad_norm_(model.parameters(), cfg["clip_norm"])
+            optimizer.step()
+            scheduler.step()
+            optimizer.zero_grad(set_to_none=True)
+            state["step"] += 1
+            state["position"] += accumulation
+            state["running_loss"] += step_loss
+            state["running_steps"] += 1
+            state["train_seconds"] = time.perf_counter() - started
+            training_seconds = state["train_seconds"] - state["eval_seconds"]
+            progress.update(1)
+            progress.set_postfix(loss=f"{step_loss:.3f}",
+                                 tok_s=f"{state['target_tokens'] / max(training_seconds, 1e-9):.0f}")
+
+            if state["step"] % cfg["eval_every"] == 0 or state["step"] == cfg["max_steps"]:
+                eval_started = time.perf_counter()
+                dev_loss, dev_bleu = evaluate()
+                state["eval_seconds"] += time.perf_counter() - eval_started
+                state["curve"].append({"step": state["step"],
+                                       "train_loss": round(state["running_loss"] / state["running_steps"], 4),
+                                       "dev_loss": round(dev_loss, 4), "dev_bleu": dev_bleu,
+                                       "lr": f"{scheduler.get_last_lr()[0]:.3e}"})
+                state["running_loss"], state["running_steps"] = 0.0, 0
+                if dev_bleu > state["best_bleu"]:
+                    state.update(best_bleu=dev_bleu, best_step=state["step"], bad_evals=0)
+                    if is_main:
+                        raw_model.save_pretrained(str(best_dir), safe_serialization=True)
+                else:
+                    state["bad_evals"] += 1
+                    stopped_early = state["bad_evals"] >= cfg["patience"]
+                if is_main and curve_path:
+                    write_curve(curve_path, state["curve"])
+                if is_main:
+                    progress.write(f"{name}: step {state['step']} dev loss {dev_loss:.3f} dev BLEU {dev_bleu:.2f}"
+                                   + (" (stopping early)" if stopped_early else ""))
+            if state["step"] % cfg["checkpoint_every"] == 0:
+                state["train_seconds"] = time.perf_counter() - started
+                save_checkpoint()
+            if on_step:
+                on_step(state["step"])
+            if stopped_early:
+                break
+        else:
+            state["epoch"] += 1
+            state["position"] = 0
+    progress.close()
+    accelerator.wait_for_everyone()
+
+    best = MarianMTModel.from_pretrained(str(best_dir), use_safetensors=True)
+    raw_model.load_state_dict(best.state_dict())
+    raw_model.to("cpu")
+    training_seconds = state["train_seconds"] - state["eval_seconds"]
+    return TrainResult(steps=state["step"], best_step=state["best_step"], best_dev_bleu=state["best_bleu"],
+                       stopped_early=stopped_early, train_seconds=round(state["train_seconds"], 1),
+                       target_tokens_per_s=round(state["target_tokens"] / max(training_seconds, 1e-9), 1),
+                       resumed_from=resumed_from)
+
+
+def _text_digest(pairs: tuple[list, list]) -> str:
+    digest = hashlib.sha256()
+    for side in pairs:
+        for line in side:
+            digest.update(line.encode() + b"\n")
+    return digest.hexdigest()
+
+
+def _weights_digest(model: torch.nn.Module) -> str:
+    digest = hashlib.sha256()
+    for name, tensor in sorted(model.state_dict().items()):
+        digest.update(name.encode() + tensor.detach().cpu().contiguous().view(-1).float().numpy().tobytes())
+    return digest.hexdigest()
