@@ -45,6 +45,11 @@ def seed_everything(seed: int) -> None:
     random.seed(seed)
     torch.manual_seed(seed)
     torch.use_deterministic_algorithms(True, warn_only=True)
+    if torch.cuda.is_available():
+        # The fused attention kernels' backward passes are not deterministic; the math one is.
+        torch.backends.cuda.enable_flash_sdp(False)
+        torch.backends.cuda.enable_mem_efficient_sdp(False)
+        torch.backends.cuda.enable_cudnn_sdp(False)
 
 
 # --- batches ---------------------------------------------------------------------
@@ -189,6 +194,8 @@ def train(model: MarianMTModel, tokenizer: MarianTokenizer, train_pairs: tuple[l
             optimizer.load_state_dict(saved["optimizer"])
             scheduler.load_state_dict(saved["scheduler"])
             torch.set_rng_state(saved["torch_rng"])
+            if torch.cuda.is_available() and "cuda_rng" in saved:
+                torch.cuda.set_rng_state(saved["cuda_rng"])  # dropout on the GPU draws from this one
             state = json.loads(saved["state"])
             resumed_from = state["step"]
             if is_main:
@@ -203,9 +210,12 @@ def train(model: MarianMTModel, tokenizer: MarianTokenizer, train_pairs: tuple[l
     def save_checkpoint() -> None:
         if is_main:
             tmp = checkpoint_path.with_suffix(".tmp")
+            rng = {"torch_rng": torch.get_rng_state()}
+            if torch.cuda.is_available():
+                rng["cuda_rng"] = torch.cuda.get_rng_state()
             torch.save({"run_id": run_id, "model": raw_model.state_dict(),
                         "optimizer": optimizer.state_dict(), "scheduler": scheduler.state_dict(),
-                        "torch_rng": torch.get_rng_state(), "state": json.dumps(state)}, tmp)
+                        "state": json.dumps(state), **rng}, tmp)
             os.replace(tmp, checkpoint_path)
         accelerator.wait_for_everyone()
 
