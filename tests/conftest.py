@@ -19,12 +19,16 @@ def tiny_params(**corpus_overrides) -> dict:
     params["vocab"]["size"] = 300
     tiny_model = {"d_model": 32, "encoder_layers": 1, "decoder_layers": 1, "heads": 2, "ffn_dim": 64,
                   "dropout": 0.1, "max_positions": 64}
-    for stage in ("backtranslate", "teacher"):
+    params["teacher_translate"].update(beam=1, batch_size=16)
+    params["evaluate"].update(beam=1, speed_sentences=5)
+    for stage in ("backtranslate", "teacher", "distill"):
         params[stage]["model"] = dict(tiny_model)
         params[stage]["train"].update(max_steps=6, max_tokens=800, eval_every=3, checkpoint_every=3,
                                       dev_bleu_lines=8, warmup_steps=2)
         params[stage]["beam"] = 2
         params[stage]["max_length"] = 40
+    params["distill"]["model"].update(d_model=16, ffn_dim=32)  # smaller than the teacher
+    params["distill"]["mode"] = "seq+word"  # so that the temperature matters
     return params
 
 

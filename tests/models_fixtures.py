@@ -15,7 +15,7 @@ TINY_MODEL = {"d_model": 32, "encoder_layers": 1, "decoder_layers": 1, "heads": 
 TINY_TRAIN = {"max_steps": 12, "max_tokens": 600, "accumulation": 1, "lr": 0.003, "warmup_steps": 4,
               "schedule": "inverse_sqrt", "label_smoothing": 0.1, "clip_norm": 1.0, "weight_decay": 0.0,
               "eval_every": 6, "patience": 3, "checkpoint_every": 4, "dev_bleu_lines": 10,
-              "mixed_precision": "no"}
+              "mixed_precision": "fp32"}
 
 
 def tiny_corpus(folder: Path, train_size: int = 300) -> dict:

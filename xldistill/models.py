@@ -35,6 +35,10 @@ def build_marian(tokenizer: MarianTokenizer, arch: dict, *, max_positions: int =
         eos_token_id=tokenizer.eos_token_id,
         decoder_start_token_id=tokenizer.pad_token_id,
         forced_eos_token_id=tokenizer.eos_token_id,
+        # d_model^-0.5 (not transformers' 0.02): with sqrt(d_model) embedding scaling the token
+        # embeddings start at unit scale like the sinusoidal positions. At 0.02 small models let
+        # positions swamp the tokens and collapse into a target-side language model.
+        init_std=arch["d_model"] ** -0.5,
     )
     return MarianMTModel(config)
 

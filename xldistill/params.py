@@ -75,7 +75,8 @@ TRAIN = {
     "patience": _count(min=1),
     "checkpoint_every": _count(min=1),
     "dev_bleu_lines": _count(min=1),
-    "mixed_precision": Value(str, choices=("no", "bf16", "fp16")),
+    # not "no": DVC writes params back as YAML 1.2, where a bare no is a string PyYAML reads as false
+    "mixed_precision": Value(str, choices=("fp32", "bf16", "fp16")),
 }
 
 SCHEMA = {
@@ -138,6 +139,34 @@ SCHEMA = {
         "train": TRAIN,
         "beam": _count(min=1),
         "max_length": _count(min=1),
+    },
+    "teacher_translate": {
+        "engine": Value(str, choices=("auto", "ctranslate2", "transformers")),
+        "beam": _count(min=1),
+        "nbest": _count(min=1),
+        "max_length": _count(min=1),
+        "batch_size": _count(min=1),
+    },
+    "distill": {
+        "mode": Value(str, choices=("word", "seq", "seq+word")),
+        "loss": Value(str, choices=("kl", "mse")),
+        "alpha": _number(min=0, max=1),
+        "hidden": {"weight": _number(min=0), "student_layers": ListOf(_count()),
+                   "teacher_layers": ListOf(_count())},
+        "init": Value(str, choices=("scratch", "teacher")),
+        "model": MODEL,
+        "train": TRAIN,
+        "beam": _count(min=1),
+        "max_length": _count(min=1),
+    },
+    "quantize": {
+        "ctranslate2": Value(str, choices=("int8", "int8_float32", "int16", "float32")),
+    },
+    "evaluate": {
+        "beam": _count(min=1),
+        "max_length": _count(min=1),
+        "threads": _count(min=1),
+        "speed_sentences": _count(min=1),
     },
 }
 

@@ -1,13 +1,16 @@
-"""Reading the pipeline's line-aligned splits and scoring a model on one."""
+"""What the model stages share: reading splits, scoring, and train → score → save."""
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 from transformers import MarianMTModel, MarianTokenizer
 
 from xldistill.errors import CorpusError
-from xldistill.textio import read_lines
+from xldistill.models import count_parameters, save_model, size_on_disk
+from xldistill.textio import atomic_dir, read_lines
+from xldistill.trainer import train
 from xldistill.translate import score, translate
 
 
@@ -23,3 +26,27 @@ def evaluate(model: MarianMTModel, tokenizer: MarianTokenizer, sources: list[str
     """sacrebleu scores (with signatures) and the hypotheses."""
     hypotheses = translate(model, tokenizer, sources, beam=beam, max_length=max_length)
     return score(hypotheses, references), hypotheses
+
+
+def train_and_save(model: MarianMTModel, tokenizer: MarianTokenizer, train_pairs: tuple[list, list], *,
+                   train_cfg: dict, seed: int, name: str, out_dir: Path, beam: int, max_length: int,
+                   clean_dir: Path = Path("data/clean"), loss_fn=None, frozen_modules: tuple = (),
+                   trained_modules: tuple = (), identity: dict | None = None) -> dict:
+    """The shared tail of every model stage: train (resuming from models/.work/<name>),
+    score dev and test with sacrebleu, save the HF folder atomically, return the metrics."""
+    work_dir = Path("models/.work") / name
+    result = train(model, tokenizer, train_pairs, read_split(clean_dir, "dev"), train_cfg, seed=seed,
+                   work_dir=work_dir, curve_path=Path("metrics/curves") / f"{name}.csv", name=name,
+                   loss_fn=loss_fn, frozen_modules=frozen_modules, trained_modules=trained_modules,
+                   identity=identity)
+    metrics = {"params": count_parameters(model), "train_seconds": result.train_seconds,
+               "train_target_tokens_per_s": result.target_tokens_per_s, "steps": result.steps,
+               "best_step": result.best_step, "stopped_early": result.stopped_early}
+    for split in ("dev", "test"):
+        metrics[split], _ = evaluate(model, tokenizer, *read_split(clean_dir, split), beam=beam,
+                                     max_length=max_length)
+    with atomic_dir(out_dir) as out:
+        save_model(model, tokenizer, out, beam=beam, max_length=max_length)
+        metrics["size_bytes"] = size_on_disk(out)
+    shutil.rmtree(work_dir, ignore_errors=True)
+    return metrics

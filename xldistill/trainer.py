@@ -147,17 +147,23 @@ def write_curve(path: Path, rows: list[dict]) -> None:
 def train(model: MarianMTModel, tokenizer: MarianTokenizer, train_pairs: tuple[list, list],
           dev_pairs: tuple[list, list], cfg: dict, *, seed: int, work_dir: Path,
           curve_path: Path | None = None, loss_fn: LossFn | None = None, name: str = "train",
-          on_step: Callable[[int], None] | None = None) -> TrainResult:
+          on_step: Callable[[int], None] | None = None, frozen_modules: tuple = (),
+          trained_modules: tuple = (), identity: dict | None = None) -> TrainResult:
     """Train ``model`` in place and leave it holding the best dev-BLEU weights.
 
     ``work_dir`` holds the checkpoint and the best weights so far; a rerun with
     the same model, data, config and seed resumes from the checkpoint.
     ``on_step`` is called after every optimizer step (tests use it to interrupt).
+    ``frozen_modules`` (a teacher) are moved to the training device; ``trained_modules``
+    (a projection the loss uses) are optimized and checkpointed with the model.
+    ``identity`` names what else shapes the run (the loss's settings), so a checkpoint
+    of a run with another temperature is never resumed.
     """
     from accelerate import Accelerator
 
+    precision = cfg.get("mixed_precision", "fp32")
     accelerator = Accelerator(cpu=not torch.cuda.is_available(),
-                              mixed_precision=cfg.get("mixed_precision", "no"))
+                              mixed_precision="no" if precision == "fp32" else precision)
     device, is_main = accelerator.device, accelerator.is_main_process
     loss_fn = loss_fn or cross_entropy(cfg["label_smoothing"])
     pad_id = tokenizer.pad_token_id
@@ -170,7 +176,8 @@ def train(model: MarianMTModel, tokenizer: MarianTokenizer, train_pairs: tuple[l
     dev_batches = make_batches(dev_src_ids, dev_tgt_ids, cfg["max_tokens"])
     bleu_src, bleu_ref = dev_pairs[0][:cfg["dev_bleu_lines"]], dev_pairs[1][:cfg["dev_bleu_lines"]]
 
-    optimizer = torch.optim.AdamW(model.parameters(), lr=cfg["lr"], betas=(0.9, 0.98),
+    trained_parameters = list(model.parameters()) + [p for m in trained_modules for p in m.parameters()]
+    optimizer = torch.optim.AdamW(trained_parameters, lr=cfg["lr"], betas=(0.9, 0.98),
                                   eps=1e-9, weight_decay=cfg["weight_decay"])
     scheduler = torch.optim.lr_scheduler.LambdaLR(
         optimizer, lr_lambda(cfg["schedule"], cfg["warmup_steps"], cfg["max_steps"]))
@@ -181,8 +188,8 @@ def train(model: MarianMTModel, tokenizer: MarianTokenizer, train_pairs: tuple[l
     if len(batches) < accumulation * accelerator.num_processes:
         raise XldistillError(f"{name}: {len(batches)} batches of train data, fewer than accumulation "
                              f"({accumulation}) × processes ({accelerator.num_processes}); lower max_tokens")
-    run_id = fingerprint(cfg, seed, _text_digest(train_pairs), _text_digest(dev_pairs),
-                         _weights_digest(model), accelerator.num_processes)
+    run_id = fingerprint(cfg, seed, _text_digest(train_pairs), _text_digest(dev_pairs), _weights_digest(model),
+                         [_weights_digest(m) for m in frozen_modules], identity, accelerator.num_processes)
     state = {"step": 0, "epoch": 0, "position": 0, "best_bleu": -1.0, "best_step": 0,
              "bad_evals": 0, "curve": [], "train_seconds": 0.0, "eval_seconds": 0.0,
              "target_tokens": 0, "running_loss": 0.0, "running_steps": 0}
@@ -191,6 +198,8 @@ def train(model: MarianMTModel, tokenizer: MarianTokenizer, train_pairs: tuple[l
         saved = torch.load(checkpoint_path, map_location="cpu", weights_only=True)
         if saved.get("run_id") == run_id:
             model.load_state_dict(saved["model"])
+            for module, module_state in zip(trained_modules, saved["trained_modules"]):
+                module.load_state_dict(module_state)
             optimizer.load_state_dict(saved["optimizer"])
             scheduler.load_state_dict(saved["scheduler"])
             torch.set_rng_state(saved["torch_rng"])
@@ -204,6 +213,8 @@ def train(model: MarianMTModel, tokenizer: MarianTokenizer, train_pairs: tuple[l
         shutil.rmtree(best_dir)
 
     model.to(device)
+    for module in (*frozen_modules, *trained_modules):
+        module.to(device)
     model, optimizer = accelerator.prepare(model, optimizer)
     raw_model = accelerator.unwrap_model(model)
 
@@ -214,6 +225,7 @@ def train(model: MarianMTModel, tokenizer: MarianTokenizer, train_pairs: tuple[l
             if torch.cuda.is_available():
                 rng["cuda_rng"] = torch.cuda.get_rng_state()
             torch.save({"run_id": run_id, "model": raw_model.state_dict(),
+                        "trained_modules": [m.state_dict() for m in trained_modules],
                         "optimizer": optimizer.state_dict(), "scheduler": scheduler.state_dict(),
                         "state": json.dumps(state), **rng}, tmp)
             os.replace(tmp, checkpoint_path)
@@ -256,7 +268,7 @@ def train(model: MarianMTModel, tokenizer: MarianTokenizer, train_pairs: tuple[l
                     loss = loss_fn(model, batch) / accumulation
                     accelerator.backward(loss)
                 step_loss += loss.item()
-            accelerator.clip_grad_norm_(model.parameters(), cfg["clip_norm"])
+            accelerator.clip_grad_norm_(trained_parameters, cfg["clip_norm"])
             optimizer.step()
             scheduler.step()
             optimizer.zero_grad(set_to_none=True)

@@ -1,0 +1,90 @@
+"""evaluate stage: every model on the test split → metrics/evaluate.json,
+metrics/translations/<model>.txt and metrics/curves/bleu_vs_size.csv.
+
+For teacher, baseline, student, student-int8 (PyTorch) and student-ct2
+(CTranslate2): sacrebleu BLEU / chrF / TER with signatures, parameters, size
+on disk, and CPU speed (sentences/s and target tokens/s at batch 1 and batch
+32, beam and threads from params) — then the ratios the pipeline exists for.
+"""
+
+from __future__ import annotations
+
+import csv
+import time
+from pathlib import Path
+
+from xldistill.cli import run_stage
+from xldistill.engines import open_engine
+from xldistill.models import size_on_disk
+from xldistill.params import load_params
+from xldistill.stage_io import read_split
+from xldistill.textio import atomic_dir, write_json_atomic, write_lines
+from xldistill.translate import score
+
+CLEAN = Path("data/clean")
+MODELS = {"teacher": "models/teacher", "baseline": "models/baseline", "student": "models/student",
+          "student_int8": "models/student-int8", "student_ct2": "models/student-ct2"}
+METRICS = Path("metrics/evaluate.json")
+TRANSLATIONS = Path("metrics/translations")
+SIZE_PLOT = Path("metrics/curves/bleu_vs_size.csv")
+
+
+def speed(engine, sentences: list[str], *, batch_size: int, beam: int, max_length: int) -> dict:
+    engine.translate(sentences[:batch_size], beam=beam, max_length=max_length, batch_size=batch_size)  # warm-up
+    started = time.perf_counter()
+    output = engine.translate(sentences, beam=beam, max_length=max_length, batch_size=batch_size)
+    seconds = time.perf_counter() - started
+    tokens = sum(len(ids) for ids in engine.tokenizer(text_target=output).input_ids)
+    return {"sentences_per_s": round(len(sentences) / seconds, 1), "tokens_per_s": round(tokens / seconds, 1)}
+
+
+def main() -> None:
+    params = load_params()
+    cfg = params["evaluate"]
+    sources, references = read_split(CLEAN, "test")
+    timed = sources[:cfg["speed_sentences"]]
+    results, translations = {}, {}
+    for name, folder in MODELS.items():
+        engine = open_engine(folder, threads=cfg["threads"])
+        started = time.perf_counter()
+        hypotheses = engine.translate(sources, beam=cfg["beam"], max_length=cfg["max_length"], batch_size=32)
+        scores = score(hypotheses, references)
+        results[name] = {
+            **scores, "engine": engine.kind, "size_bytes": size_on_disk(Path(folder)),
+            "params": engine.parameters(), "test_seconds": round(time.perf_counter() - started, 1),
+            "batch1": speed(engine, timed, batch_size=1, beam=cfg["beam"], max_length=cfg["max_length"]),
+            "batch32": speed(engine, timed, batch_size=32, beam=cfg["beam"], max_length=cfg["max_length"]),
+        }
+        translations[name] = hypotheses
+        print(f"evaluate: {name:<13} BLEU {scores['bleu']:6.2f}  "
+              f"{results[name]['batch32']['sentences_per_s']:8.1f} sentences/s at batch 32")
+    for quantized in ("student_int8", "student_ct2"):
+        results[quantized]["params"] = results["student"]["params"]
+    teacher, student = results["teacher"], results["student"]
+    results["ratios"] = {
+        "student_over_teacher_bleu": round(student["bleu"] / max(teacher["bleu"], 1e-9), 4),
+        "teacher_over_student_params": round(teacher["params"] / student["params"], 2),
+        "kd_gain_over_baseline_bleu": round(student["bleu"] - results["baseline"]["bleu"], 2),
+        "int8_ct2_bleu_loss": round(student["bleu"] - results["student_ct2"]["bleu"], 2),
+        "int8_torch_bleu_loss": round(student["bleu"] - results["student_int8"]["bleu"], 2),
+        **{f"speedup_over_teacher_{name}": round(results[name]["batch32"]["sentences_per_s"]
+                                                 / teacher["batch32"]["sentences_per_s"], 2)
+           for name in ("baseline", "student", "student_int8", "student_ct2")},
+    }
+    results["settings"] = {"beam": cfg["beam"], "threads": cfg["threads"], "speed_sentences": len(timed),
+                           "test_sentences": len(sources)}
+    with atomic_dir(TRANSLATIONS) as out:
+        for name, hypotheses in translations.items():
+            write_lines(out / f"{name}.txt", hypotheses)
+    SIZE_PLOT.parent.mkdir(parents=True, exist_ok=True)
+    with open(SIZE_PLOT, "w", newline="") as f:
+        writer = csv.writer(f)
+        writer.writerow(["model", "size_mb", "bleu"])
+        for name in MODELS:
+            writer.writerow([name, round(results[name]["size_bytes"] / 1e6, 3), results[name]["bleu"]])
+    write_json_atomic(METRICS, results)
+    print(f"evaluate: {results['ratios']}")
+
+
+if __name__ == "__main__":
+    run_stage("evaluate", main)

@@ -1,0 +1,34 @@
+"""quantize stage: models/student/ → models/student-ct2/ (CTranslate2, int8 by
+default) and models/student-int8/ (PyTorch dynamic int8), with their sizes in
+metrics/quantize.json."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from xldistill.cli import run_stage
+from xldistill.models import size_on_disk
+from xldistill.params import load_params
+from xldistill.quantize import convert_ctranslate2, save_torch_int8
+from xldistill.textio import atomic_dir, write_json_atomic
+
+STUDENT = Path("models/student")
+CT2_OUT = Path("models/student-ct2")
+INT8_OUT = Path("models/student-int8")
+METRICS = Path("metrics/quantize.json")
+
+
+def main() -> None:
+    cfg = load_params()["quantize"]
+    with atomic_dir(CT2_OUT) as out:
+        convert_ctranslate2(STUDENT, out, quantization=cfg["ctranslate2"])
+    with atomic_dir(INT8_OUT) as out:
+        save_torch_int8(STUDENT, out)
+    metrics = {"student_bytes": size_on_disk(STUDENT), "ctranslate2_bytes": size_on_disk(CT2_OUT),
+               "torch_int8_bytes": size_on_disk(INT8_OUT), "ctranslate2_type": cfg["ctranslate2"]}
+    write_json_atomic(METRICS, metrics)
+    print(f"quantize: {metrics}")
+
+
+if __name__ == "__main__":
+    run_stage("quantize", main)

@@ -1,0 +1,82 @@
+"""The whole pipeline with the real dvc on a tiny config: `dvc repro`, then
+`dvc exp run -S temp=4` reruns only what depends on the temperature."""
+
+import json
+import subprocess
+
+import pytest
+
+from conftest import GIT_ENV, copy_project, dvc, tiny_params, write_params
+
+def dig(node, *keys):
+    for key in keys:
+        node = node.get(key) if isinstance(node, dict) else None
+    return node if isinstance(node, dict) else None
+
+
+MODELS = ("teacher", "baseline", "student", "student_int8", "student_ct2")
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory):
+    project = copy_project(tmp_path_factory.mktemp("full") / "project")
+    write_params(project, tiny_params())
+    dvc(project, "repro")
+    subprocess.run(["git", "add", "-A"], cwd=project, check=True, env=GIT_ENV)
+    subprocess.run(["git", "commit", "-qm", "baseline run"], cwd=project, check=True, env=GIT_ENV)
+    return project
+
+
+@pytest.mark.slow
+def test_evaluate_json_has_every_model_and_ratio(project):
+    metrics = json.loads((project / "metrics" / "evaluate.json").read_text())
+    for name in MODELS:
+        entry = metrics[name]
+        for key in ("bleu", "chrf", "ter", "bleu_signature", "chrf_signature", "ter_signature", "params",
+                    "size_bytes", "engine"):
+            assert key in entry, (name, key)
+        for batch in ("batch1", "batch32"):
+            assert entry[batch]["sentences_per_s"] > 0 and entry[batch]["tokens_per_s"] >= 0
+        lines = (project / "metrics" / "translations" / f"{name}.txt").read_text().splitlines()
+        assert len(lines) == 40
+    assert metrics["student_ct2"]["engine"] == "ctranslate2" and metrics["student_int8"]["engine"] == "torch-int8"
+    for key in ("student_over_teacher_bleu", "teacher_over_student_params", "kd_gain_over_baseline_bleu",
+                "speedup_over_teacher_student", "speedup_over_teacher_student_ct2"):
+        assert key in metrics["ratios"]
+    assert metrics["settings"]["threads"] == 2
+    assert metrics["teacher"]["params"] > metrics["student"]["params"]
+
+
+@pytest.mark.slow
+def test_translate_command_reads_stdin(project):
+    result = subprocess.run(["python", "-m", "stages.translate", "--model", "models/student-ct2", "--beam", "1"],
+                            cwd=project, input="The dog sleeps.\nAnna reads a book.\n",
+                            capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert len(result.stdout.splitlines()) == 2 and "translate" in result.stderr
+
+
+@pytest.mark.slow
+def test_exp_run_with_another_temperature_reruns_only_distill_quantize_evaluate(project):
+    output = dvc(project, "exp", "run", "-S", "temp=4")
+    ran = {line.split("'")[1] for line in output.splitlines() if line.startswith("Running stage")}
+    assert ran == {"distill", "quantize", "evaluate"}, output
+    assert "up to date" in dvc(project, "status") or dvc(project, "status").strip() == ""
+    shown = json.loads(dvc(project, "exp", "show", "--json"))
+    found = []
+
+    def walk(node):
+        if isinstance(node, dict):
+            params = dig(node, "params", "params.yaml", "data")
+            metrics = dig(node, "metrics", "metrics/evaluate.json", "data")
+            if params and metrics:
+                found.append((params["temp"], params["distill"]["alpha"], metrics["student"]["bleu"]))
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(shown)
+    temps = {temp for temp, _, _ in found}
+    assert {2, 4} <= temps, found
