@@ -33,7 +33,9 @@ def test_kl_divergence_with_temperature_squared_and_padding_mask():
     s = logits(STUDENT, TEACHER, GARBAGE)
     t = logits(TEACHER, TEACHER, STUDENT)
     for temperature in (1.0, 2.0, 4.0):
-        expected = temperature ** 2 * (kl_by_hand(STUDENT, TEACHER, temperature) + 0.0) / 2
+        # position 1: student == teacher, so its divergence is 0; position 2 is padding
+        expected = temperature ** 2 * (kl_by_hand(STUDENT, TEACHER, temperature)
+                                       + kl_by_hand(TEACHER, TEACHER, temperature)) / 2
         assert kl_divergence(s, t, LABELS, temperature).item() == pytest.approx(expected, rel=1e-5)
     # T² scaling: the unscaled divergence shrinks as T grows, the loss is rescaled by T²
     assert kl_by_hand(STUDENT, TEACHER, 4.0) < kl_by_hand(STUDENT, TEACHER, 1.0)
