@@ -56,8 +56,8 @@ def main() -> None:
             result = train(model, tokenizer, (tgt, src), (dev_tgt, dev_src), cfg["train"], seed=params["seed"],
                            work_dir=WORK_DIR, curve_path=CURVE, name="reverse")
             save_model(model, tokenizer, model_out, beam=cfg["beam"], max_length=cfg["max_length"])
-            dev_scores, _ = evaluate(model, tokenizer, dev_tgt, dev_src, beam=cfg["beam"],
-                                     max_length=cfg["max_length"])
+            dev_scores = evaluate(model, tokenizer, dev_tgt, dev_src, beam=cfg["beam"],
+                                  max_length=cfg["max_length"])
             started = time.perf_counter()
             synthetic = translate(model, tokenizer, mono[:n_synthetic], beam=cfg["beam"],
                                   max_length=cfg["max_length"], progress=True)

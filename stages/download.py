@@ -12,7 +12,7 @@ from xldistill.builtin_corpus import write_builtin_corpus
 from xldistill.cli import run_stage
 from xldistill.params import load_params
 from xldistill.sources import SPLITS, carve_splits, read_files, read_hf, read_url
-from xldistill.textio import atomic_dir, read_lines, sha256_file, write_json_atomic, write_lines
+from xldistill.textio import atomic_dir, count_lines, sha256_file, write_json_atomic, write_lines
 
 OUT_DIR = Path("data/raw")
 METRICS = Path("metrics/download.json")
@@ -51,8 +51,8 @@ def main() -> None:
             metrics["carved_from_train"] = fetch_corpus(cfg, params["seed"], out)
         files = sorted(p.name for p in out.iterdir())
         (out / "SHA256SUMS").write_text("".join(f"{sha256_file(out / f)}  {f}\n" for f in files))
-        metrics["lines"] = {f"{split}": len(read_lines(out / f"{split}.src")) for split in SPLITS}
-        metrics["lines"]["mono"] = len(read_lines(out / "mono.tgt"))
+        metrics["lines"] = {split: count_lines(out / f"{split}.src") for split in SPLITS}
+        metrics["lines"]["mono"] = count_lines(out / "mono.tgt")
     write_json_atomic(METRICS, metrics)
     print(f"download: {metrics['lines']} → {OUT_DIR}")
 

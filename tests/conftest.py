@@ -63,3 +63,13 @@ def copy_project(dest: Path) -> Path:
 
 GIT_ENV = {**os.environ, "GIT_AUTHOR_NAME": "test", "GIT_AUTHOR_EMAIL": "test@example.com",
            "GIT_COMMITTER_NAME": "test", "GIT_COMMITTER_EMAIL": "test@example.com"}
+
+
+@pytest.fixture(scope="session")
+def setup(tmp_path_factory):
+    """A tiny built-in corpus and a tokenizer trained on it: (folder, splits, tokenizer)."""
+    from models_fixtures import tiny_corpus, tiny_tokenizer
+
+    root = tmp_path_factory.mktemp("tiny")
+    corpus = tiny_corpus(root / "corpus")
+    return root, corpus, tiny_tokenizer(root / "corpus", root / "tokenizer")

@@ -3,7 +3,7 @@
 import pytest
 import torch
 
-from models_fixtures import TINY_MODEL, tiny_corpus, tiny_model, tiny_tokenizer
+from models_fixtures import TINY_MODEL, tiny_model
 from xldistill import losses
 from xldistill.distill import distillation_loss, every_kth_layer, shrink_from_teacher
 from xldistill.engines import open_engine
@@ -11,14 +11,6 @@ from xldistill.errors import XldistillError
 from xldistill.models import build_marian, save_model
 from xldistill.quantize import convert_ctranslate2, save_torch_int8
 from xldistill.trainer import collate, encode_pairs
-
-
-@pytest.fixture(scope="module")
-def setup(tmp_path_factory):
-    root = tmp_path_factory.mktemp("distill")
-    corpus = tiny_corpus(root / "corpus")
-    tokenizer = tiny_tokenizer(root / "corpus", root / "tokenizer")
-    return root, corpus, tokenizer
 
 
 def test_every_kth_layer():

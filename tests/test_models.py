@@ -8,19 +8,11 @@ import pytest
 import torch
 from transformers import MarianMTModel, MarianTokenizer
 
-from models_fixtures import TINY_TRAIN, tiny_corpus, tiny_model, tiny_tokenizer
+from models_fixtures import TINY_TRAIN, tiny_model
 from xldistill.models import count_parameters, save_model
 from xldistill.trainer import collate, cross_entropy, encode_pairs, make_batches, train
 from xldistill.translate import translate
 from xldistill.vocab import BT_TAG
-
-
-@pytest.fixture(scope="module")
-def setup(tmp_path_factory):
-    root = tmp_path_factory.mktemp("models")
-    corpus = tiny_corpus(root / "corpus")
-    tokenizer = tiny_tokenizer(root / "corpus", root / "tokenizer")
-    return root, corpus, tokenizer
 
 
 def test_tokenizer_round_trip_pad_last_and_bt_tag(setup):

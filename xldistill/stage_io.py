@@ -22,10 +22,9 @@ def read_split(folder: Path, split: str) -> tuple[list[str], list[str]]:
 
 
 def evaluate(model: MarianMTModel, tokenizer: MarianTokenizer, sources: list[str], references: list[str],
-             *, beam: int, max_length: int) -> tuple[dict, list[str]]:
-    """sacrebleu scores (with signatures) and the hypotheses."""
-    hypotheses = translate(model, tokenizer, sources, beam=beam, max_length=max_length)
-    return score(hypotheses, references), hypotheses
+             *, beam: int, max_length: int) -> dict:
+    """sacrebleu scores (with signatures) of the model's translations."""
+    return score(translate(model, tokenizer, sources, beam=beam, max_length=max_length), references)
 
 
 def train_and_save(model: MarianMTModel, tokenizer: MarianTokenizer, train_pairs: tuple[list, list], *,
@@ -43,8 +42,8 @@ def train_and_save(model: MarianMTModel, tokenizer: MarianTokenizer, train_pairs
                "train_target_tokens_per_s": result.target_tokens_per_s, "steps": result.steps,
                "best_step": result.best_step, "stopped_early": result.stopped_early}
     for split in ("dev", "test"):
-        metrics[split], _ = evaluate(model, tokenizer, *read_split(clean_dir, split), beam=beam,
-                                     max_length=max_length)
+        metrics[split] = evaluate(model, tokenizer, *read_split(clean_dir, split), beam=beam,
+                                  max_length=max_length)
     with atomic_dir(out_dir) as out:
         save_model(model, tokenizer, out, beam=beam, max_length=max_length)
         metrics["size_bytes"] = size_on_disk(out)

@@ -44,6 +44,11 @@ def write_lines(path: str | Path, lines) -> None:
             f.write("\n")
 
 
+def count_lines(path: str | Path) -> int:
+    with open(path, "rb") as f:
+        return sum(chunk.count(b"\n") for chunk in iter(lambda: f.read(1 << 20), b""))
+
+
 def sha256_file(path: str | Path) -> str:
     digest = hashlib.sha256()
     with open(path, "rb") as f:
