@@ -8,6 +8,7 @@ against the injected noise labels (precision, recall).
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import pandas as pd
@@ -69,6 +70,10 @@ def main() -> None:
         metrics["noise"] = score_against_labels(kept, read_lines(labels_file))
     write_json_atomic(METRICS, metrics)
     print(f"clean: kept {metrics['train']['lines_kept']} of {len(frame)} train lines; removed {removed}")
+    for split, overlapping in metrics["overlap_with_train"].items():
+        if overlapping:
+            print(f"clean: warning: {overlapping} of the {split} sources also occur in train "
+                  f"(case and punctuation folded); {split} scores will be optimistic", file=sys.stderr)
     if "noise" in metrics:
         print(f"clean: against the injected noise: precision {metrics['noise']['precision']}, "
               f"recall {metrics['noise']['recall']}")

@@ -14,8 +14,8 @@ from pathlib import Path
 from transformers import MarianTokenizer
 
 from xldistill.cli import run_stage
-from xldistill.distill import HiddenProjection, distillation_loss, shrink_from_teacher
-from xldistill.models import build_marian, count_parameters, load_marian
+from xldistill.distill import HiddenProjection, distillation_loss, shrink_from_teacher, size_warning
+from xldistill.models import build_marian, load_marian
 from xldistill.params import load_params
 from xldistill.stage_io import read_split, train_and_save
 from xldistill.textio import write_json_atomic
@@ -36,9 +36,9 @@ def main() -> None:
     tokenizer = MarianTokenizer.from_pretrained(str(TOKENIZER))
     teacher = load_marian(TEACHER)
     student = build_marian(tokenizer, cfg["model"], max_positions=cfg["model"]["max_positions"])
-    if count_parameters(student) >= count_parameters(teacher):
-        print(f"distill: warning: the student ({count_parameters(student):,} parameters) is not smaller "
-              f"than the teacher ({count_parameters(teacher):,})", file=sys.stderr)
+    warning = size_warning(student, teacher)
+    if warning:
+        print(f"distill: {warning}", file=sys.stderr)
     copied = shrink_from_teacher(student, teacher) if cfg["init"] == "teacher" else None
 
     label_smoothing = cfg["train"]["label_smoothing"]

@@ -10,6 +10,7 @@ on disk, and CPU speed (sentences/s and target tokens/s at batch 1 and batch
 from __future__ import annotations
 
 import csv
+import io
 import time
 from pathlib import Path
 
@@ -18,7 +19,7 @@ from xldistill.engines import open_engine
 from xldistill.models import size_on_disk
 from xldistill.params import load_params
 from xldistill.stage_io import read_split
-from xldistill.textio import atomic_dir, write_json_atomic, write_lines
+from xldistill.textio import atomic_dir, write_json_atomic, write_lines, write_text_atomic
 from xldistill.translate import score
 
 CLEAN = Path("data/clean")
@@ -72,16 +73,17 @@ def main() -> None:
            for name in ("baseline", "student", "student_int8", "student_ct2")},
     }
     results["settings"] = {"beam": cfg["beam"], "threads": cfg["threads"], "speed_sentences": len(timed),
-                           "test_sentences": len(sources)}
+                           "test_sentences": len(sources),
+                           "ctranslate2_threads": "inter_threads=threads, intra_threads=1"}
     with atomic_dir(TRANSLATIONS) as out:
         for name, hypotheses in translations.items():
             write_lines(out / f"{name}.txt", hypotheses)
-    SIZE_PLOT.parent.mkdir(parents=True, exist_ok=True)
-    with open(SIZE_PLOT, "w", newline="") as f:
-        writer = csv.writer(f)
-        writer.writerow(["model", "size_mb", "bleu"])
-        for name in MODELS:
-            writer.writerow([name, round(results[name]["size_bytes"] / 1e6, 3), results[name]["bleu"]])
+    size_plot = io.StringIO()
+    writer = csv.writer(size_plot, lineterminator="\n")
+    writer.writerow(["model", "size_mb", "bleu"])
+    for name in MODELS:
+        writer.writerow([name, round(results[name]["size_bytes"] / 1e6, 3), results[name]["bleu"]])
+    write_text_atomic(SIZE_PLOT, size_plot.getvalue())
     write_json_atomic(METRICS, results)
     print(f"evaluate: {results['ratios']}")
 

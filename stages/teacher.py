@@ -11,7 +11,7 @@ from transformers import MarianTokenizer
 
 from xldistill.cli import run_stage
 from xldistill.errors import XldistillError
-from xldistill.models import build_marian, load_marian
+from xldistill.models import build_marian, check_local_init, load_marian
 from xldistill.params import load_params
 from xldistill.stage_io import read_split, train_and_save
 from xldistill.textio import write_json_atomic
@@ -26,6 +26,7 @@ METRICS = Path("metrics/teacher.json")
 def initial_model(cfg: dict, tokenizer: MarianTokenizer):
     if cfg["init"] == "scratch":
         return build_marian(tokenizer, cfg["model"], max_positions=cfg["model"]["max_positions"])
+    check_local_init(cfg["init"])
     model = load_marian(cfg["init"])
     if model.config.vocab_size != len(tokenizer):
         raise XldistillError(f"teacher.init {cfg['init']!r} has a vocabulary of {model.config.vocab_size} but "

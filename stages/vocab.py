@@ -13,6 +13,7 @@ from transformers import MarianTokenizer
 
 from xldistill.cli import run_stage
 from xldistill.errors import XldistillError
+from xldistill.models import check_local_init
 from xldistill.params import load_params
 from xldistill.textio import atomic_dir
 from xldistill.vocab import check_pad_last, train_sentencepiece, write_tokenizer
@@ -22,6 +23,7 @@ OUT_DIR = Path("models/tokenizer")
 
 
 def adopt_pretrained(init: str, out: Path) -> MarianTokenizer:
+    check_local_init(init)
     try:
         tokenizer = MarianTokenizer.from_pretrained(init)
     except (OSError, ValueError) as err:

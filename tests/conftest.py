@@ -32,6 +32,17 @@ def tiny_params(**corpus_overrides) -> dict:
     return params
 
 
+def with_change(path: str, value) -> dict:
+    """The project's params.yaml with one dotted key set to ``value``."""
+    params = yaml.safe_load((PROJECT / "params.yaml").read_text())
+    *parents, last = path.split(".")
+    node = params
+    for key in parents:
+        node = node[key]
+    node[last] = value
+    return params
+
+
 def dvc(project: Path, *args) -> str:
     result = subprocess.run(["dvc", *args], cwd=project, capture_output=True, text=True, env=GIT_ENV)
     assert result.returncode == 0, result.stdout + result.stderr

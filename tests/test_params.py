@@ -5,21 +5,12 @@ import copy
 import pytest
 import yaml
 
-from conftest import PROJECT
+from conftest import PROJECT, with_change
 from xldistill.errors import ParamsError
 from xldistill.params import load_params, validate
 
 DEFAULTS = yaml.safe_load((PROJECT / "params.yaml").read_text())
 
-
-def with_change(path, value):
-    params = copy.deepcopy(DEFAULTS)
-    *parents, last = path.split(".")
-    node = params
-    for key in parents:
-        node = node[key]
-    node[last] = value
-    return params
 
 
 def test_defaults_are_valid_and_temp_is_a_float():

@@ -7,7 +7,18 @@ from transformers import MarianMTModel
 
 from xldistill import losses
 from xldistill.errors import XldistillError
+from xldistill.models import count_parameters
 from xldistill.trainer import LossFn
+
+
+def size_warning(student: MarianMTModel, teacher: MarianMTModel) -> str | None:
+    """A student that is not smaller than its teacher is allowed (a user may want
+    self-distillation) but almost always a mistake in params.yaml."""
+    n_student, n_teacher = count_parameters(student), count_parameters(teacher)
+    if n_student < n_teacher:
+        return None
+    return (f"warning: the student ({n_student:,} parameters, distill.model) is not smaller than "
+            f"the teacher ({n_teacher:,}, teacher.model)")
 
 
 def every_kth_layer(n_teacher: int, n_student: int) -> list[int]:

@@ -62,8 +62,11 @@ class CTranslate2Engine(Engine):
 
         limits = self.folder / CT2_LIMITS
         self.max_positions = json.loads(limits.read_text())["max_positions"] if limits.exists() else 10 ** 6
+        # Threads go to parallel batches, one thread each: on the 2-core CI machine CTranslate2's
+        # OpenMP intra-op threads made a 0.5M-parameter model 30x slower than one thread
+        # (bench/inference_speed.py), and a model this small has nothing to split within a batch.
         return ctranslate2.Translator(str(self.folder), device="cpu", compute_type="default",
-                                      inter_threads=1, intra_threads=self.threads)
+                                      inter_threads=self.threads, intra_threads=1)
 
     def parameters(self) -> int | None:
         return None  # CTranslate2 does not expose them; the fp32 student's count applies

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import lzma
+import http.client
+import os
 import shutil
 import sys
 import tarfile
@@ -12,6 +15,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 import zipfile
+import zlib
 from pathlib import Path, PurePosixPath
 
 from xldistill.errors import DownloadError
@@ -60,30 +64,37 @@ def _download_once(url: str, dest: Path, timeout: float) -> str:
 def download(url: str, dest_dir: Path, sha256: str | None, *, timeout: float = 60,
              retries: int = 3, backoff_s: float = 1.0) -> Path:
     """Fetch ``url`` into ``dest_dir`` and check its sha256. Connection errors,
-    timeouts and 5xx answers are retried with exponential backoff; 4xx are not."""
+    timeouts, short bodies and 5xx answers are retried with exponential backoff;
+    4xx and refused redirects are not. The file appears only once its checksum matches."""
     scheme = urllib.parse.urlsplit(url).scheme
     if scheme not in ALLOWED_SCHEMES:
         raise DownloadError(f"{url}: scheme {scheme!r} not supported (use http, https or file)")
     dest = Path(dest_dir) / _file_name(url)
-    for attempt in range(retries + 1):
-        try:
-            actual = _download_once(url, dest, timeout)
-            break
-        except urllib.error.HTTPError as err:
-            if err.code < 500 or attempt == retries:
-                raise DownloadError(f"{url}: HTTP {err.code} {err.reason}") from None
-        except (urllib.error.URLError, TimeoutError, ConnectionError, _Truncated) as err:
-            if attempt == retries:
-                reason = getattr(err, "reason", err)
-                raise DownloadError(f"{url}: download failed after {retries + 1} tries: {reason}") from None
-        wait = backoff_s * 2 ** attempt
-        print(f"download: {url} failed, retrying in {wait:g}s", file=sys.stderr)
-        time.sleep(wait)
-    if not sha256:
-        raise DownloadError(f"{url}: no sha256 given in params.yaml; the file that arrived has "
-                            f"sha256 {actual} (check it, then add it as `sha256: {actual}`)")
-    if actual != sha256.lower():
-        raise DownloadError(f"{url}: checksum mismatch: expected sha256 {sha256}, got {actual}")
+    partial = dest.with_name(dest.name + ".part")
+    try:
+        for attempt in range(retries + 1):
+            try:
+                actual = _download_once(url, partial, timeout)
+                break
+            except urllib.error.HTTPError as err:
+                if err.code < 500 or attempt == retries:
+                    raise DownloadError(f"{url}: HTTP {err.code} {err.reason}") from None
+            except (urllib.error.URLError, http.client.HTTPException, TimeoutError, ConnectionError,
+                    _Truncated) as err:
+                if attempt == retries:
+                    reason = getattr(err, "reason", None) or repr(err)
+                    raise DownloadError(f"{url}: download failed after {retries + 1} tries: {reason}") from None
+            wait = backoff_s * 2 ** attempt
+            print(f"download: {url} failed, retrying in {wait:g}s", file=sys.stderr)
+            time.sleep(wait)
+        if not sha256:
+            raise DownloadError(f"{url}: no sha256 given in params.yaml; the file that arrived has "
+                                f"sha256 {actual} (check it, then add it as `sha256: {actual}`)")
+        if actual != sha256.lower():
+            raise DownloadError(f"{url}: checksum mismatch: expected sha256 {sha256}, got {actual}")
+        os.replace(partial, dest)
+    finally:
+        partial.unlink(missing_ok=True)
     return dest
 
 
@@ -127,5 +138,6 @@ def extract(archive: Path, dest: Path) -> None:
                 shutil.copyfileobj(src, out)
         else:
             shutil.copy(archive, dest / archive.name)
-    except (zipfile.BadZipFile, tarfile.TarError, EOFError, gzip.BadGzipFile, OSError) as err:
+    except (zipfile.BadZipFile, tarfile.TarError, EOFError, OSError, zlib.error, lzma.LZMAError,
+            NotImplementedError) as err:  # what damaged zip, tar, gzip and xz data raise (found by fuzzing)
         raise DownloadError(f"{archive}: damaged or truncated archive: {err}") from None

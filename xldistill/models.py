@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import torch
@@ -43,8 +44,25 @@ def build_marian(tokenizer: MarianTokenizer, arch: dict, *, max_positions: int =
     return MarianMTModel(config)
 
 
+def check_local_init(init: str, key: str = "teacher.init") -> None:
+    """A value that looks like a path must be an existing folder: otherwise
+    transformers would take it for a hub name and fail on the network instead."""
+    looks_local = init.startswith((".", "/", "~")) or init.count("/") > 1 or Path(init).exists()
+    if looks_local and not Path(init).expanduser().is_dir():
+        raise XldistillError(f"params.yaml: {key} {init!r}: no such folder")
+
+
 def load_marian(path: str | Path) -> MarianMTModel:
     """Weights from safetensors only; never remote code."""
+    config_file = Path(path) / "config.json"
+    if config_file.is_file():  # else a hub name: from_pretrained fetches (and checks) the config
+        try:
+            model_type = json.loads(config_file.read_text(encoding="utf-8")).get("model_type")
+        except (ValueError, UnicodeDecodeError) as err:
+            raise XldistillError(f"{config_file}: not valid JSON: {err}") from None
+        if model_type != "marian":
+            # from_pretrained would build a Marian model from a foreign config and initialise it randomly
+            raise XldistillError(f"{path}: a {model_type!r} model, not a Marian translation model")
     try:
         return MarianMTModel.from_pretrained(str(path), use_safetensors=True)
     except (OSError, ValueError) as err:

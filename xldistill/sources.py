@@ -94,6 +94,9 @@ def read_files(cfg: dict, src_lang: str, tgt_lang: str, root: Path) -> Corpus:
             corpus.splits[split] = read_tsv(location)
         else:
             corpus.splits[split] = read_jsonl(location, src_lang, tgt_lang)
+        if split == "train" and not corpus.splits[split][0]:
+            shown = f"{location}.{{{src_lang},{tgt_lang}}}" if cfg["format"] == "text" else location
+            raise CorpusError(f"{shown}: the training data is empty")
     if cfg["mono"]:
         corpus.mono = read_lines(root / cfg["mono"])
     return corpus
@@ -137,6 +140,8 @@ def read_hf(cfg: dict, src_lang: str, tgt_lang: str) -> Corpus:
                                      f"Hugging Face dataset {name!r} split {hf_split!r} row {index}")
             src.append(s)
             tgt.append(t)
+        if split == "train" and not src:
+            raise CorpusError(f"Hugging Face dataset {name!r} split {hf_split!r} is empty")
         corpus.splits[split] = (src, tgt)
     return corpus
 

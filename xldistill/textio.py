@@ -24,6 +24,11 @@ def read_lines(path: str | Path) -> list[str]:
     data = path.read_bytes()
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
+    nul = data.find(b"\x00")
+    if nul >= 0:  # UTF-16 text or a binary file read as UTF-8 would pass decoding, line by line
+        line = data.count(b"\n", 0, nul) + 1
+        raise CorpusError(f"{path}:{line}: contains a NUL byte "
+                          f"(a binary or UTF-16 file? corpus files must be UTF-8 text)")
     raw_lines = data.split(b"\n")
     if raw_lines and raw_lines[-1] == b"":
         raw_lines.pop()
@@ -63,6 +68,8 @@ def atomic_dir(final: str | Path):
     ``final`` by rename, on error it is removed, so ``final`` is never half-written."""
     final = Path(final)
     final.parent.mkdir(parents=True, exist_ok=True)
+    for stale in final.parent.glob(f".{final.name}.tmp-*"):  # left by a run that was killed
+        shutil.rmtree(stale, ignore_errors=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{final.name}.tmp-", dir=final.parent))
     try:
         yield tmp
@@ -74,12 +81,19 @@ def atomic_dir(final: str | Path):
             shutil.rmtree(tmp, ignore_errors=True)
 
 
-def write_json_atomic(path: str | Path, data) -> None:
+def write_text_atomic(path: str | Path, text: str) -> None:
+    """Write beside ``path`` and rename: a reader (or DVC) never sees half a file."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
+    for stale in path.parent.glob(f".{path.name}.tmp-*"):  # left by a run that was killed
+        stale.unlink(missing_ok=True)
     tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
-    tmp.write_text(json.dumps(data, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    tmp.write_text(text, encoding="utf-8")
     os.replace(tmp, path)
+
+
+def write_json_atomic(path: str | Path, data) -> None:
+    write_text_atomic(path, json.dumps(data, indent=2, sort_keys=True) + "\n")
 
 
 _WHITESPACE = re.compile(r"\s+")

@@ -9,6 +9,7 @@ model compare distributions over the same ids.
 
 from __future__ import annotations
 
+import io
 import json
 import shutil
 import tempfile
@@ -22,23 +23,36 @@ from xldistill.errors import XldistillError
 BT_TAG = "<BT>"  # marks back-translated sources (tagged back-translation)
 
 
+def _sentences(texts: list[Path]):
+    for path in texts:
+        with open(path, encoding="utf-8") as f:
+            for line in f:
+                yield line.rstrip("\n")
+
+
 def train_sentencepiece(texts: list[Path], model_prefix: Path, *, vocab_size: int, model_type: str,
                         seed: int, user_symbols: tuple[str, ...] = (BT_TAG,)) -> Path:
     """Train on the given text files; deterministic for the same files and seed
-    (one thread, no input sampling)."""
+    (one thread, no input sampling). Sentences go in through an iterator and the
+    model comes out through a writer, because a model trained from paths records
+    those paths (temporary folders) and would differ byte for byte between clones."""
     spm.set_random_generator_seed(seed)
+    model = io.BytesIO()
     try:
         spm.SentencePieceTrainer.train(
-            input=[str(p) for p in texts], model_prefix=str(model_prefix), vocab_size=vocab_size,
+            sentence_iterator=_sentences(texts), model_writer=model, vocab_size=vocab_size,
             model_type=model_type, character_coverage=1.0, num_threads=1,
             input_sentence_size=0, shuffle_input_sentence=False, hard_vocab_limit=True,
             unk_id=0, bos_id=-1, eos_id=1, pad_id=-1, user_defined_symbols=list(user_symbols),
             minloglevel=2,
         )
     except RuntimeError as err:
-        raise XldistillError(f"SentencePiece could not train a vocabulary of {vocab_size} pieces: {err} "
-                             f"(lower vocab.size in params.yaml)") from None
-    return model_prefix.with_suffix(".model")
+        # SentencePiece says which way to go: more pieces than characters, fewer than the corpus holds.
+        reason = str(err).split("] ", 1)[-1]
+        raise XldistillError(f"params.yaml: vocab.size = {vocab_size} does not fit this corpus: {reason}") from None
+    path = model_prefix.with_suffix(".model")
+    path.write_bytes(model.getvalue())
+    return path
 
 
 def marian_vocab(spm_model: Path) -> dict[str, int]:

@@ -1,0 +1,98 @@
+"""What `dvc repro` costs: wall time and peak memory of every stage (cold), a
+no-op `dvc repro`, and `dvc exp run -S temp=4`.
+
+    python bench/pipeline_cost.py                 # the defaults, in a fresh clone
+    python bench/pipeline_cost.py --params P.yaml # another profile
+
+Runs in a fresh clone of the committed project in a temporary folder (the
+working tree is untouched) and writes bench/results/pipeline_cost.json. The
+clone's dvc.lock is copied next to it, so it can be compared with the working
+tree's: two clones must give the same hash for every output.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import psutil
+import yaml
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bench.common import PROJECT, RESULTS, report  # noqa: E402
+
+
+def stage_names(project: Path) -> list[str]:
+    """The stages in the order `dvc repro` runs them."""
+    return list(yaml.safe_load((project / "dvc.yaml").read_text())["stages"])
+
+
+def run_measured(command: list[str], cwd: Path) -> tuple[float, float, str]:
+    """Wall seconds, peak RSS (MiB) of the whole process tree, and the output."""
+    started = time.perf_counter()
+    process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    peak = [0]
+
+    def sample():
+        root = psutil.Process(process.pid)
+        while process.poll() is None:
+            try:
+                tree = [root, *root.children(recursive=True)]
+                peak[0] = max(peak[0], sum(p.memory_info().rss for p in tree))
+            except psutil.Error:
+                pass
+            time.sleep(0.2)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    output = process.communicate()[0]
+    sampler.join()
+    if process.returncode:
+        raise SystemExit(f"{' '.join(command)} failed:\n{output[-3000:]}")
+    return time.perf_counter() - started, peak[0] / 2 ** 20, output
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--params", type=Path, help="a params.yaml to run instead of the committed one")
+    parser.add_argument("--out", type=Path, default=RESULTS / "pipeline_cost.json")
+    args = parser.parse_args()
+
+    with tempfile.TemporaryDirectory(prefix="xldistill-cost-") as tmp:
+        project = Path(tmp) / "project"
+        subprocess.run(["git", "clone", "-q", str(PROJECT), str(project)], check=True)
+        if args.params:
+            shutil.copy(args.params, project / "params.yaml")
+            subprocess.run(["git", "commit", "-qam", "benchmark params"], cwd=project, check=True)
+        rows = []
+        for stage in stage_names(project):
+            seconds, peak, _ = run_measured(["dvc", "repro", "--single-item", stage], project)
+            rows.append({"run": "cold dvc repro", "stage": stage, "wall_s": round(seconds, 1),
+                         "peak_rss_mib": round(peak)})
+            print(f"{stage}: {seconds:.1f} s, {peak:.0f} MiB", file=sys.stderr)
+        total = round(sum(r["wall_s"] for r in rows), 1)
+        rows.append({"run": "cold dvc repro", "stage": "total", "wall_s": total,
+                     "peak_rss_mib": max(r["peak_rss_mib"] for r in rows)})
+        seconds, peak, output = run_measured(["dvc", "repro"], project)
+        rows.append({"run": "no-op dvc repro", "stage": "all (nothing to do)", "wall_s": round(seconds, 1),
+                     "peak_rss_mib": round(peak)})
+        shutil.copy(project / "dvc.lock", args.out.with_suffix(".dvc.lock"))
+        subprocess.run(["git", "add", "-A"], cwd=project, check=True)
+        subprocess.run(["git", "commit", "-qm", "run"], cwd=project, check=True)
+        seconds, peak, output = run_measured(["dvc", "exp", "run", "-S", "temp=4"], project)
+        reran = [line.split("'")[1] for line in output.splitlines() if line.startswith("Running stage")]
+        rows.append({"run": "dvc exp run -S temp=4", "stage": " + ".join(reran), "wall_s": round(seconds, 1),
+                     "peak_rss_mib": round(peak)})
+    report(rows, args.out, targets={"cold_total_s": 600, "noop_s": 5},
+           met={"cold_total": total <= 600, "noop": rows[-2]["wall_s"] <= 5})
+
+
+if __name__ == "__main__":
+    main()
