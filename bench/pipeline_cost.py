@@ -13,6 +13,7 @@ tree's: two clones must give the same hash for every output.
 from __future__ import annotations
 
 import argparse
+import os
 import shutil
 import subprocess
 import sys
@@ -28,6 +29,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.common import PROJECT, RESULTS, report  # noqa: E402
 
+# The clone commits its runs (dvc exp run needs a clean commit); an identity for machines without one.
+GIT_ENV = {"GIT_AUTHOR_NAME": "xldistill-bench", "GIT_AUTHOR_EMAIL": "bench@localhost",
+           "GIT_COMMITTER_NAME": "xldistill-bench", "GIT_COMMITTER_EMAIL": "bench@localhost", **os.environ}
+
 
 def stage_names(project: Path) -> list[str]:
     """The stages in the order `dvc repro` runs them."""
@@ -37,7 +42,8 @@ def stage_names(project: Path) -> list[str]:
 def run_measured(command: list[str], cwd: Path) -> tuple[float, float, str]:
     """Wall seconds, peak RSS (MiB) of the whole process tree, and the output."""
     started = time.perf_counter()
-    process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                               env=GIT_ENV)
     peak = [0]
 
     def sample():
@@ -62,15 +68,16 @@ def run_measured(command: list[str], cwd: Path) -> tuple[float, float, str]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--params", type=Path, help="a params.yaml to run instead of the committed one")
+    parser.add_argument("--project", type=Path, default=PROJECT, help="the git repository to clone")
     parser.add_argument("--out", type=Path, default=RESULTS / "pipeline_cost.json")
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory(prefix="xldistill-cost-") as tmp:
         project = Path(tmp) / "project"
-        subprocess.run(["git", "clone", "-q", str(PROJECT), str(project)], check=True)
+        subprocess.run(["git", "clone", "-q", str(args.project), str(project)], check=True)
         if args.params:
             shutil.copy(args.params, project / "params.yaml")
-            subprocess.run(["git", "commit", "-qam", "benchmark params"], cwd=project, check=True)
+            subprocess.run(["git", "commit", "-qam", "benchmark params"], cwd=project, check=True, env=GIT_ENV)
         rows = []
         for stage in stage_names(project):
             seconds, peak, _ = run_measured(["dvc", "repro", "--single-item", stage], project)
@@ -85,7 +92,7 @@ def main() -> None:
                      "peak_rss_mib": round(peak)})
         shutil.copy(project / "dvc.lock", args.out.with_suffix(".dvc.lock"))
         subprocess.run(["git", "add", "-A"], cwd=project, check=True)
-        subprocess.run(["git", "commit", "-qm", "run"], cwd=project, check=True)
+        subprocess.run(["git", "commit", "-qm", "run"], cwd=project, check=True, env=GIT_ENV)
         seconds, peak, output = run_measured(["dvc", "exp", "run", "-S", "temp=4"], project)
         reran = [line.split("'")[1] for line in output.splitlines() if line.startswith("Running stage")]
         rows.append({"run": "dvc exp run -S temp=4", "stage": " + ".join(reran), "wall_s": round(seconds, 1),

@@ -84,3 +84,14 @@ def setup(tmp_path_factory):
     root = tmp_path_factory.mktemp("tiny")
     corpus = tiny_corpus(root / "corpus")
     return root, corpus, tiny_tokenizer(root / "corpus", root / "tokenizer")
+
+
+@pytest.fixture(scope="session")
+def tiny_pipeline(tmp_path_factory):
+    """A project that ran `dvc repro` on the tiny config, its results committed to git."""
+    project = copy_project(tmp_path_factory.mktemp("full") / "project")
+    write_params(project, tiny_params())
+    dvc(project, "repro")
+    subprocess.run(["git", "add", "-A"], cwd=project, check=True, env=GIT_ENV)
+    subprocess.run(["git", "commit", "-qm", "baseline run"], cwd=project, check=True, env=GIT_ENV)
+    return project

@@ -8,7 +8,7 @@ import subprocess
 import pytest
 import yaml
 
-from conftest import GIT_ENV, copy_project, dvc, tiny_params, write_params
+from conftest import copy_project, dvc, tiny_params, write_params
 
 def dig(node, *keys):
     for key in keys:
@@ -19,14 +19,9 @@ def dig(node, *keys):
 MODELS = ("teacher", "baseline", "student", "student_int8", "student_ct2")
 
 
-@pytest.fixture(scope="module")
-def project(tmp_path_factory):
-    project = copy_project(tmp_path_factory.mktemp("full") / "project")
-    write_params(project, tiny_params())
-    dvc(project, "repro")
-    subprocess.run(["git", "add", "-A"], cwd=project, check=True, env=GIT_ENV)
-    subprocess.run(["git", "commit", "-qm", "baseline run"], cwd=project, check=True, env=GIT_ENV)
-    return project
+@pytest.fixture
+def project(tiny_pipeline):
+    return tiny_pipeline
 
 
 @pytest.mark.slow

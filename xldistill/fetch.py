@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import gzip
 import hashlib
-import lzma
 import http.client
+import lzma
 import os
 import shutil
 import sys

@@ -1,0 +1,62 @@
+"""Each benchmark script runs end to end on the tiny pipeline and writes its JSON
+(the real runs are too slow for CI; bench/README.md has their tables)."""
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from conftest import PROJECT
+
+
+def bench(script: str, *args, table: str = "|") -> dict:
+    out = args[args.index("--out") + 1]
+    result = subprocess.run([sys.executable, str(PROJECT / "bench" / script), *map(str, args)],
+                            capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-3000:]
+    assert table in result.stdout
+    return json.loads(open(out).read())
+
+
+@pytest.mark.slow
+def test_inference_speed(tiny_pipeline, tmp_path):
+    results = bench("inference_speed.py", "--models", tiny_pipeline / "models", "--data", tiny_pipeline / "data/clean",
+                    "--sentences", 6, "--threads", 1, 2, "--batches", 4, "--beams", 1, "--out", tmp_path / "s.json")
+    models = {row["model"] for row in results["rows"]}
+    assert models == {"teacher", "student", "student_int8_torch", "student_int8_ct2", "student_int8_ct2_intra"}
+    assert all(row["sentences_per_s"] > 0 for row in results["rows"]) and "cores" in results["machine"]
+    assert [r["speedup_over_teacher"] for r in results["rows"] if r["model"] == "teacher"] == [1.0, 1.0]
+
+
+@pytest.mark.slow
+def test_trainer_throughput(tiny_pipeline, tmp_path):
+    results = bench("trainer_throughput.py", "--steps", 3, "--params", tiny_pipeline / "params.yaml",
+                    "--models", tiny_pipeline / "models", "--data", tiny_pipeline / "data", "--out", tmp_path / "t.json")
+    speeds = {row["trainer"]: row["target_tokens_per_s"] for row in results["rows"]}
+    assert set(speeds) == {"plain loop", "xldistill trainer", "Seq2SeqTrainer", "xldistill trainer + word-level KD"}
+    assert all(speed > 0 for speed in speeds.values()) and results["word_kd_time_ratio"] > 0
+
+
+@pytest.mark.slow
+def test_pipeline_cost(tiny_pipeline, tmp_path):
+    results = bench("pipeline_cost.py", "--project", tiny_pipeline, "--out", tmp_path / "c.json")
+    rows = {(row["run"], row["stage"]): row for row in results["rows"]}
+    assert ("cold dvc repro", "teacher") in rows and rows[("cold dvc repro", "total")]["wall_s"] > 0
+    assert rows[("cold dvc repro", "teacher")]["peak_rss_mib"] > 50
+    assert ("dvc exp run -S temp=4", "distill + quantize + evaluate") in rows  # the tiny config is seq+word
+    assert (tmp_path / "c.dvc.lock").exists()
+
+
+@pytest.mark.slow
+def test_temp_sweep(tiny_pipeline, tmp_path):
+    results = bench("temp_sweep.py", "--project", tiny_pipeline, "--temps", 1, 3, "--out", tmp_path / "w.json")
+    assert [(row["temp"], row["alpha"]) for row in results["rows"]] == [(1.0, 0.5), (3.0, 0.5)]
+    assert all(isinstance(row["student_bleu"], float) for row in results["rows"])
+    assert (tmp_path / "w.csv").read_text().startswith("experiment,mode,temp,alpha,student_bleu")
+
+
+@pytest.mark.slow
+def test_clean_scale(tmp_path):
+    results = bench("clean_scale.py", "--train-size", 3000, "--out", tmp_path / "k.json", table="peak RSS MiB")
+    assert results["train_size"] == 3000 and results["clean"]["wall_s"] > 0
