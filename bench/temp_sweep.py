@@ -69,7 +69,9 @@ def main() -> None:
     for temp in args.temps:
         for alpha in args.alphas:
             name = f"sweep-{args.mode.replace('+', '')}-t{temp:g}-a{alpha:g}"
-            command = ["dvc", "exp", "run", "--temp", "-f", "-n", name, "-S", f"temp={temp}",
+            # A rerun of the sweep replaces its points (`exp run -f` would instead force every stage).
+            subprocess.run(["dvc", "exp", "remove", name], cwd=args.project, capture_output=True)
+            command = ["dvc", "exp", "run", "--temp", "-n", name, "-S", f"temp={temp}",
                        "-S", f"distill.alpha={alpha}", "-S", f"distill.mode={args.mode}"]
             for override in args.set:
                 command += ["-S", override]
