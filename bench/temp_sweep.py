@@ -28,12 +28,12 @@ from bench.common import PROJECT, RESULTS, report  # noqa: E402
 
 
 def experiments(node, found: dict) -> dict:
-    """{experiment name: evaluate.json} from `dvc exp show --json` (any nesting)."""
+    """{experiment name: {metrics file: its data}} from `dvc exp show --json` (any nesting)."""
     if isinstance(node, dict):
         name = node.get("name")
         data = node.get("data") if isinstance(node.get("data"), dict) else None
-        metrics = ((data or {}).get("metrics") or {}).get("metrics/evaluate.json", {}).get("data")
-        if name and metrics:
+        metrics = {path: entry.get("data") for path, entry in ((data or {}).get("metrics") or {}).items()}
+        if name and metrics.get("metrics/evaluate.json"):
             found[name] = metrics
         for value in node.values():
             experiments(value, found)
@@ -83,8 +83,9 @@ def main() -> None:
     found = experiments(shown, {})
     rows = []
     for name, (temp, alpha) in names.items():
-        metrics = found[name]
+        metrics, dev = found[name]["metrics/evaluate.json"], found[name]["metrics/distill.json"]["dev"]
         rows.append({"experiment": name, "mode": args.mode, "temp": temp, "alpha": alpha,
+                     "student_dev_bleu": dev["bleu"],
                      "student_bleu": metrics["student"]["bleu"], "baseline_bleu": metrics["baseline"]["bleu"],
                      "teacher_bleu": metrics["teacher"]["bleu"],
                      "kd_gain_over_baseline_bleu": metrics["ratios"]["kd_gain_over_baseline_bleu"],

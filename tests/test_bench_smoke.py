@@ -53,10 +53,31 @@ def test_temp_sweep(tiny_pipeline, tmp_path):
     results = bench("temp_sweep.py", "--project", tiny_pipeline, "--temps", 1, 3, "--out", tmp_path / "w.json")
     assert [(row["temp"], row["alpha"]) for row in results["rows"]] == [(1.0, 0.5), (3.0, 0.5)]
     assert all(isinstance(row["student_bleu"], float) for row in results["rows"])
-    assert (tmp_path / "w.csv").read_text().startswith("experiment,mode,temp,alpha,student_bleu")
+    assert (tmp_path / "w.csv").read_text().startswith("experiment,mode,temp,alpha,student_dev_bleu,student_bleu")
 
 
 @pytest.mark.slow
 def test_clean_scale(tmp_path):
     results = bench("clean_scale.py", "--train-size", 3000, "--out", tmp_path / "k.json", table="peak RSS MiB")
     assert results["train_size"] == 3000 and results["clean"]["wall_s"] > 0
+
+
+@pytest.mark.slow
+def test_multi30k_on_a_corpus_in_its_layout(tmp_path):
+    from conftest import tiny_params, write_params
+    from models_fixtures import tiny_corpus
+
+    corpus = tiny_corpus(tmp_path / "builtin", train_size=1200)
+    layout = tmp_path / "multi30k-en-de"
+    layout.mkdir()
+    for split, name in (("train", "train"), ("dev", "val"), ("test", "test2016")):
+        src, tgt = corpus[split]
+        (layout / f"{name}.en").write_text("".join(line + "\n" for line in src))
+        (layout / f"{name}.de").write_text("".join(line + "\n" for line in tgt))
+    write_params(tmp_path, tiny_params(source="local"))
+    results = bench("multi30k.py", "--profile", tmp_path / "params.yaml", "--corpus", layout,
+                    "--out", tmp_path / "m.json")
+    assert [row["model"] for row in results["rows"]] == ["teacher", "baseline", "student", "student_int8",
+                                                         "student_ct2"]
+    assert all(0 <= row["bleu_lc_13a"] <= 100 for row in results["rows"])
+    assert "lc" in results["signatures"]["bleu_lc_13a"] and "met" in results["targets"]

@@ -1,0 +1,84 @@
+"""The whole pipeline on real human translations: Multi30k en→de (test2016).
+
+    python bench/multi30k.py                                       # CPU profile
+    python bench/multi30k.py --profile bench/profiles/multi30k-gpu.yaml
+
+Clones the committed project into a temporary folder, points the profile's
+`local` source at the corpus (which stays outside the repo), runs `dvc repro`
+and reports teacher, baseline, student and both int8 students: sacrebleu BLEU
+and chrF (cased, detokenized, signatures stored), the lowercased 13a-tokenized
+BLEU that published Multi30k figures use (fairseq transformer_tiny: 41.0),
+parameters, size and CPU sentences/s; then the targets. Writes
+bench/results/multi30k-<profile>.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import yaml
+from sacrebleu.metrics import BLEU
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bench.common import PROJECT, RESULTS, report  # noqa: E402
+from bench.pipeline_cost import GIT_ENV  # noqa: E402
+
+MODELS = ("teacher", "baseline", "student", "student_int8", "student_ct2")
+SPLITS = {"train": "train", "dev": "val", "test": "test2016"}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--profile", type=Path, default=PROJECT / "bench" / "profiles" / "multi30k-cpu.yaml")
+    parser.add_argument("--corpus", type=Path, default=PROJECT.parent / "shared" / "corpora" / "multi30k-en-de")
+    parser.add_argument("--out", type=Path)
+    args = parser.parse_args()
+    out = args.out or RESULTS / f"{args.profile.stem}.json"
+    if not (args.corpus / "train.en").exists():
+        raise SystemExit(f"{args.corpus}: no Multi30k here (train.en, val.en, test2016.en and the .de files)")
+
+    params = yaml.safe_load(args.profile.read_text())
+    for split, name in SPLITS.items():
+        params["corpus"]["local"][split] = str((args.corpus / name).resolve())
+    with tempfile.TemporaryDirectory(prefix="xldistill-multi30k-") as tmp:
+        project = Path(tmp) / "project"
+        subprocess.run(["git", "clone", "-q", str(PROJECT), str(project)], check=True)
+        (project / "params.yaml").write_text(yaml.safe_dump(params, sort_keys=False))
+        started = time.perf_counter()
+        subprocess.run(["dvc", "repro"], cwd=project, check=True, env=GIT_ENV)
+        wall = time.perf_counter() - started
+        metrics = json.loads((project / "metrics" / "evaluate.json").read_text())
+        references = (project / "data" / "clean" / "test.tgt").read_text(encoding="utf-8").splitlines()
+        lowercased = BLEU(lowercase=True, tokenize="13a")
+        rows = []
+        for name in MODELS:
+            hypotheses = (project / "metrics" / "translations" / f"{name}.txt").read_text(encoding="utf-8").splitlines()
+            entry = metrics[name]
+            rows.append({"model": name, "engine": entry["engine"], "bleu": entry["bleu"], "chrf": entry["chrf"],
+                         "bleu_lc_13a": round(lowercased.corpus_score(hypotheses, [references]).score, 2),
+                         "params": entry["params"], "size_mb": round(entry["size_bytes"] / 1e6, 2),
+                         "sent_per_s_batch32": entry["batch32"]["sentences_per_s"],
+                         "sent_per_s_batch1": entry["batch1"]["sentences_per_s"]})
+        ratios = metrics["ratios"]
+        targets = {"student_over_teacher_bleu": ratios["student_over_teacher_bleu"],
+                   "teacher_over_student_params": ratios["teacher_over_student_params"],
+                   "kd_gain_over_baseline_bleu": ratios["kd_gain_over_baseline_bleu"],
+                   "met": {"student >= 95% of teacher": ratios["student_over_teacher_bleu"] >= 0.95,
+                           ">= 5x fewer parameters": ratios["teacher_over_student_params"] >= 5,
+                           ">= +1 BLEU over the baseline": ratios["kd_gain_over_baseline_bleu"] >= 1}}
+        report(rows, out, profile=args.profile.name, pipeline_wall_s=round(wall), targets=targets,
+               signatures={"bleu": metrics["student"]["bleu_signature"], "chrf": metrics["student"]["chrf_signature"],
+                           "bleu_lc_13a": str(lowercased.get_signature())},
+               settings=metrics["settings"])
+    print(f"\n{targets}")
+
+
+if __name__ == "__main__":
+    main()
