@@ -2,12 +2,11 @@
 `dvc exp run -S temp=4` reruns only what depends on the temperature."""
 
 import json
-import re
 import subprocess
 
 import pytest
-import yaml
 
+from bench.pipeline_cost import compare_with
 from conftest import copy_project, dvc, tiny_params, write_params
 
 def dig(node, *keys):
@@ -44,20 +43,6 @@ def test_evaluate_json_has_every_model_and_ratio(project):
     assert metrics["teacher"]["params"] > metrics["student"]["params"]
 
 
-TIMING = re.compile(r"seconds|per_s|speedup")  # wall-clock figures: the only fields allowed to differ
-
-
-def without_timing(node):
-    if isinstance(node, dict):
-        return {k: without_timing(v) for k, v in node.items() if not TIMING.search(k)}
-    return node
-
-
-def lock_outputs(lock_text: str) -> dict:
-    lock = yaml.safe_load(lock_text)
-    return {out["path"]: out.get("md5") for stage in lock["stages"].values() for out in stage.get("outs", [])}
-
-
 @pytest.mark.slow
 def test_a_second_clone_reproduces_every_output_and_metric(project, tmp_path):
     """Two fresh clones, the same params: identical dvc.lock hashes and metrics on CPU.
@@ -65,21 +50,12 @@ def test_a_second_clone_reproduces_every_output_and_metric(project, tmp_path):
     clone = copy_project(tmp_path / "clone")
     write_params(clone, tiny_params())
     dvc(clone, "repro")
-    first = lock_outputs(subprocess.run(["git", "show", "HEAD:dvc.lock"], cwd=project, capture_output=True,
-                                        text=True, check=True).stdout)
-    second = lock_outputs((clone / "dvc.lock").read_text())
-    assert first.keys() == second.keys()
-    timed = set()
-    for path in first:
-        if first[path] == second[path]:
-            continue
-        assert path.startswith("metrics/") and path.endswith(".json"), f"{path} differs between clones"
-        timed.add(path)
-        committed = subprocess.run(["git", "show", f"HEAD:{path}"], cwd=project, capture_output=True, text=True,
-                                   check=True).stdout
-        assert without_timing(json.loads(committed)) == without_timing(json.loads((clone / path).read_text())), path
-    assert timed <= {f"metrics/{name}.json" for name in ("backtranslate", "teacher", "teacher_translate", "distill",
-                                                         "baseline", "evaluate")}
+    reproduced = compare_with(project, clone)
+    assert reproduced["differ"] == [], reproduced
+    assert "models/student" in reproduced["identical"] and "data/distill" in reproduced["identical"]
+    assert set(reproduced["differ_only_in_timing"]) <= {
+        f"metrics/{name}.json" for name in ("backtranslate", "teacher", "teacher_translate", "distill", "baseline",
+                                            "evaluate")}
 
 
 @pytest.mark.slow

@@ -279,8 +279,8 @@ def train(model: MarianMTModel, tokenizer: MarianTokenizer, train_pairs: tuple[l
             state["train_seconds"] = time.perf_counter() - started
             training_seconds = state["train_seconds"] - state["eval_seconds"]
             progress.update(1)
-            progress.set_postfix(loss=f"{step_loss:.3f}",
-                                 tok_s=f"{state['target_tokens'] / max(training_seconds, 1e-9):.0f}")
+            progress.set_postfix(loss=f"{step_loss:.3f}",  # shown at tqdm's next refresh, not redrawn each step
+                                 tok_s=f"{state['target_tokens'] / max(training_seconds, 1e-9):.0f}", refresh=False)
 
             if state["step"] % cfg["eval_every"] == 0 or state["step"] == cfg["max_steps"]:
                 eval_started = time.perf_counter()
