@@ -63,7 +63,7 @@ class CTranslate2Engine(Engine):
         limits = self.folder / CT2_LIMITS
         self.max_positions = json.loads(limits.read_text())["max_positions"] if limits.exists() else 10 ** 6
         # Threads go to parallel batches, one thread each: on the 2-core CI machine CTranslate2's
-        # OpenMP intra-op threads made a 0.5M-parameter model 30x slower than one thread
+        # OpenMP intra-op threads made a 0.5M-parameter model 5-43x slower than one thread per batch
         # (bench/inference_speed.py), and a model this small has nothing to split within a batch.
         return ctranslate2.Translator(str(self.folder), device="cpu", compute_type="default",
                                       inter_threads=self.threads, intra_threads=1)
