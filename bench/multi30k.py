@@ -39,6 +39,7 @@ def main() -> None:
     parser.add_argument("--profile", type=Path, default=PROJECT / "bench" / "profiles" / "multi30k-cpu.yaml")
     parser.add_argument("--corpus", type=Path, default=PROJECT.parent / "shared" / "corpora" / "multi30k-en-de")
     parser.add_argument("--out", type=Path)
+    parser.add_argument("--keep", type=Path, help="run in this folder and keep it (for `dvc exp run` afterwards)")
     args = parser.parse_args()
     out = args.out or RESULTS / f"{args.profile.stem}.json"
     if not (args.corpus / "train.en").exists():
@@ -48,8 +49,9 @@ def main() -> None:
     for split, name in SPLITS.items():
         params["corpus"]["local"][split] = str((args.corpus / name).resolve())
     with tempfile.TemporaryDirectory(prefix="xldistill-multi30k-") as tmp:
-        project = Path(tmp) / "project"
-        subprocess.run(["git", "clone", "-q", str(PROJECT), str(project)], check=True)
+        project = args.keep or Path(tmp) / "project"
+        if not (project / ".git").exists():
+            subprocess.run(["git", "clone", "-q", str(PROJECT), str(project)], check=True)
         (project / "params.yaml").write_text(yaml.safe_dump(params, sort_keys=False))
         started = time.perf_counter()
         subprocess.run(["dvc", "repro"], cwd=project, check=True, env=GIT_ENV)
