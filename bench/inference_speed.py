@@ -14,25 +14,17 @@ from __future__ import annotations
 
 import argparse
 import sys
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.common import PROJECT, RESULTS, report  # noqa: E402
-from xldistill.engines import open_engine  # noqa: E402
+from xldistill.engines import open_engine, timed_translation  # noqa: E402
 from xldistill.stage_io import read_split  # noqa: E402
 from xldistill.translate import score  # noqa: E402
 
 ENGINES = {"teacher": "teacher", "student": "student", "student_int8_torch": "student-int8",
            "student_int8_ct2": "student-ct2"}
-
-
-def timed(engine, sentences: list[str], *, batch: int, beam: int, max_length: int) -> tuple[float, list[str]]:
-    engine.translate(sentences[:batch], beam=beam, max_length=max_length, batch_size=batch)  # warm-up
-    started = time.perf_counter()
-    output = engine.translate(sentences, beam=beam, max_length=max_length, batch_size=batch)
-    return len(sentences) / (time.perf_counter() - started), output
 
 
 def with_intra_threads(engine, threads: int):
@@ -68,7 +60,9 @@ def main() -> None:
                 for name, engine in engines.items():
                     if name == "student_int8_ct2_intra" and threads == 1:
                         continue  # one thread: the same as student_int8_ct2
-                    speeds[name], output = timed(engine, sources, batch=batch, beam=beam, max_length=args.max_length)
+                    output, speed = timed_translation(engine, sources, batch_size=batch, beam=beam,
+                                                      max_length=args.max_length)
+                    speeds[name] = speed["sentences_per_s"]
                     bleus[name] = score(output, references)["bleu"]
                 for name in speeds:
                     rows.append({"model": name, "threads": threads, "beam": beam, "batch": batch,

@@ -11,11 +11,10 @@ from __future__ import annotations
 
 import csv
 import io
-import time
 from pathlib import Path
 
 from xldistill.cli import run_stage
-from xldistill.engines import open_engine
+from xldistill.engines import open_engine, timed_translation
 from xldistill.models import size_on_disk
 from xldistill.params import load_params
 from xldistill.stage_io import read_split
@@ -28,16 +27,6 @@ MODELS = {"teacher": "models/teacher", "baseline": "models/baseline", "student":
 METRICS = Path("metrics/evaluate.json")
 TRANSLATIONS = Path("metrics/translations")
 SIZE_PLOT = Path("metrics/curves/bleu_vs_size.csv")
-
-
-def timed_translation(engine, sentences: list[str], *, batch_size: int, beam: int, max_length: int) -> tuple:
-    """The translations and their speed (sentences/s, target tokens/s), after a warm-up batch."""
-    engine.translate(sentences[:batch_size], beam=beam, max_length=max_length, batch_size=batch_size)
-    started = time.perf_counter()
-    output = engine.translate(sentences, beam=beam, max_length=max_length, batch_size=batch_size)
-    seconds = time.perf_counter() - started
-    tokens = sum(len(ids) for ids in engine.tokenizer(text_target=output).input_ids)
-    return output, {"sentences_per_s": round(len(sentences) / seconds, 1), "tokens_per_s": round(tokens / seconds, 1)}
 
 
 def main() -> None:

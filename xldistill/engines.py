@@ -5,6 +5,7 @@ and the translate command."""
 from __future__ import annotations
 
 import json
+import time
 from pathlib import Path
 
 import torch
@@ -91,3 +92,13 @@ def open_engine(folder: str | Path, threads: int = 2) -> Engine:
     if is_torch_int8(folder):
         return TorchInt8Engine(folder, threads)
     return Engine(folder, threads)
+
+
+def timed_translation(engine: Engine, sentences: list[str], *, batch_size: int, beam: int, max_length: int) -> tuple:
+    """The translations and their speed (sentences/s, target tokens/s), after a warm-up batch."""
+    engine.translate(sentences[:batch_size], beam=beam, max_length=max_length, batch_size=batch_size)
+    started = time.perf_counter()
+    output = engine.translate(sentences, beam=beam, max_length=max_length, batch_size=batch_size)
+    seconds = time.perf_counter() - started
+    tokens = sum(len(ids) for ids in engine.tokenizer(text_target=output).input_ids)
+    return output, {"sentences_per_s": round(len(sentences) / seconds, 1), "tokens_per_s": round(tokens / seconds, 1)}
