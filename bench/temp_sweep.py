@@ -1,7 +1,7 @@
 """KD-student BLEU against the distillation temperature and alpha, through
 `dvc exp run` — what the tool is for.
 
-    python bench/temp_sweep.py                                  # temp 1 2 4 8 × alpha 0.5, mode seq+word
+    python bench/temp_sweep.py                                  # temp 1 2 4 8 × alpha 0.5, mode word
     python bench/temp_sweep.py --temps 2 --alphas 0.25 0.75
 
 Each point is `dvc exp run --temp -n <name> -S temp=T -S distill.alpha=A
@@ -44,22 +44,19 @@ def experiments(node, found: dict) -> dict:
 
 
 def chart(rows: list[dict], width: int = 40) -> str:
-    low = min(r["student_bleu"] for r in rows + [{"student_bleu": rows[0]["baseline_bleu"]}]) - 1
-    high = max(r["student_bleu"] for r in rows + [{"student_bleu": rows[0]["baseline_bleu"]}])
-    lines = []
-    for r in rows:
-        bar = "#" * max(1, round((r["student_bleu"] - low) / (high - low) * width))
-        lines.append(f"temp {r['temp']:>4g} alpha {r['alpha']:<4g} {bar} {r['student_bleu']}")
-    lines.append(f"{'baseline (no KD)':<21} {'-' * round((rows[0]['baseline_bleu'] - low) / (high - low) * width)} "
-                 f"{rows[0]['baseline_bleu']}")
-    return "\n".join(lines)
+    """Text bars of KD-student BLEU per point and of the no-KD baseline, on one scale."""
+    bars = [(f"temp {r['temp']:>4g} alpha {r['alpha']:<4g}", r["student_bleu"]) for r in rows]
+    bars.append(("baseline (no KD)", rows[0]["baseline_bleu"]))
+    low, high = min(bleu for _, bleu in bars) - 1, max(bleu for _, bleu in bars)
+    return "\n".join(f"{label:<21} {'#' * max(1, round((bleu - low) / (high - low) * width))} {bleu}"
+                     for label, bleu in bars)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--temps", type=float, nargs="+", default=[1, 2, 4, 8])
     parser.add_argument("--alphas", type=float, nargs="+", default=[0.5])
-    parser.add_argument("--mode", default="seq+word", choices=("word", "seq+word"))
+    parser.add_argument("--mode", default="word", choices=("word", "seq+word"))
     parser.add_argument("--set", action="append", default=[], help="extra -S overrides for every point")
     parser.add_argument("--project", type=Path, default=PROJECT)
     parser.add_argument("--out", type=Path, default=RESULTS / "temp_sweep.json")
