@@ -4,19 +4,26 @@ and the cost of word-level KD (a teacher forward every step) over plain CE.
 
     python bench/trainer_throughput.py          # after `dvc repro`: models/, data/augmented
 
-Target tokens per second of each, measured one after the other in one process,
-and their ratios. Writes bench/results/trainer_throughput.json.
+Target tokens per second of each, and their ratios. The variants run in
+interleaved rounds (plain, xldistill, Seq2SeqTrainer, KD, plain, ...) in one
+process, each from the same fresh weights, and each figure is the median over
+the rounds, so drift on a shared machine hits them alike; the spread
+(min–max) is reported beside it. ``--profile`` adds a torch.profiler pass of
+the plain loop and the project's trainer: the operators where their time goes.
+Writes bench/results/trainer_throughput.json.
 """
 
 from __future__ import annotations
 
 import argparse
 import random
+import statistics
 import sys
 import tempfile
 import time
 from pathlib import Path
 
+import pandas as pd
 import torch
 import yaml
 
@@ -93,9 +100,29 @@ def project_trainer(model, pairs, dev, cfg, steps, tokenizer, loss_fn=None, froz
     return result.target_tokens_per_s
 
 
+def profile_both(variants: dict, steps: int, top: int = 12) -> dict:
+    """Self CPU time per operator (ms per step) of the plain loop and the project's
+    trainer, the operators that take the most in either, and each run's total."""
+    from torch.profiler import ProfilerActivity, profile
+
+    per_op = {}
+    for name in ("plain loop", "xldistill trainer"):
+        with profile(activities=[ProfilerActivity.CPU]) as prof:
+            variants[name]()
+        per_op[name] = {event.key: event.self_cpu_time_total / 1000 / steps for event in prof.key_averages()}
+    ops = sorted(set().union(*per_op.values()), key=lambda op: -max(d.get(op, 0) for d in per_op.values()))
+    table = [{"operator": op, **{f"{name} ms/step": round(d.get(op, 0), 2) for name, d in per_op.items()}}
+             for op in ops[:top]]
+    print(pd.DataFrame(table).to_markdown(index=False), file=sys.stderr)
+    return {"top_operators": table,
+            "total_ms_per_step": {name: round(sum(d.values()), 1) for name, d in per_op.items()}}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--steps", type=int, default=200)
+    parser.add_argument("--steps", type=int, default=200, help="steps per run")
+    parser.add_argument("--rounds", type=int, default=3, help="runs of each variant, interleaved")
+    parser.add_argument("--profile", action="store_true", help="also profile the plain loop and the trainer")
     parser.add_argument("--arch", choices=("distill", "teacher"), default="distill",
                         help="which model section of params.yaml to train")
     parser.add_argument("--params", type=Path, default=PROJECT / "params.yaml")
@@ -121,20 +148,31 @@ def main() -> None:
         seed_everything(1234)
         return build_marian(tokenizer, section["model"], max_positions=positions)
 
-    speeds = {
-        "plain loop": plain_loop(fresh(), data, batches, tokenizer.pad_token_id, cfg["lr"]),
-        "xldistill trainer": project_trainer(fresh(), pairs, dev, cfg, args.steps, tokenizer),
-        "Seq2SeqTrainer": hf_trainer(fresh(), data, batches, tokenizer.pad_token_id, cfg["lr"], tokenizer),
-    }
     teacher = load_marian(args.models / "teacher")
     kd = distillation_loss(teacher, kind="kl", temperature=float(params["temp"]), alpha=0.5, label_smoothing=0.0)
-    speeds["xldistill trainer + word-level KD"] = project_trainer(fresh(), pairs, dev, cfg, args.steps, tokenizer,
-                                                                  loss_fn=kd, frozen=(teacher,))
+    pad_id = tokenizer.pad_token_id
+    variants = {
+        "plain loop": lambda: plain_loop(fresh(), data, batches, pad_id, cfg["lr"]),
+        "xldistill trainer": lambda: project_trainer(fresh(), pairs, dev, cfg, args.steps, tokenizer),
+        "Seq2SeqTrainer": lambda: hf_trainer(fresh(), data, batches, pad_id, cfg["lr"], tokenizer),
+        "xldistill trainer + word-level KD": lambda: project_trainer(fresh(), pairs, dev, cfg, args.steps, tokenizer,
+                                                                    loss_fn=kd, frozen=(teacher,)),
+    }
+    runs = {name: [] for name in variants}
+    for round_number in range(args.rounds):
+        for name, run in variants.items():
+            runs[name].append(run())
+        print(f"round {round_number + 1}: " + ", ".join(f"{n} {r[-1]:.0f}" for n, r in runs.items()), file=sys.stderr)
+    speeds = {name: statistics.median(values) for name, values in runs.items()}
     rows = [{"trainer": name, "target_tokens_per_s": round(speed),
+             "min_max": f"{min(runs[name]):.0f}–{max(runs[name]):.0f}",
              "vs_plain_loop": round(speed / speeds["plain loop"], 2)} for name, speed in speeds.items()]
     kd_overhead = round(speeds["xldistill trainer"] / speeds["xldistill trainer + word-level KD"], 2)
-    report(rows, args.out, arch=args.arch, steps=args.steps, threads=torch.get_num_threads(),
+    per_round = [round(mine / plain, 3) for mine, plain in zip(runs["xldistill trainer"], runs["plain loop"])]
+    profiles = profile_both(variants, args.steps) if args.profile else None
+    report(rows, args.out, arch=args.arch, steps=args.steps, rounds=args.rounds, threads=torch.get_num_threads(),
            word_kd_time_ratio=kd_overhead, teacher_output_cache="none (the teacher runs every step)",
+           trainer_vs_plain_loop_per_round=per_round, profile=profiles,
            target={"trainer_vs_plain_loop": ">= 1.0",
                    "met": speeds["xldistill trainer"] >= speeds["plain loop"]})
     print(f"\nword-level KD costs {kd_overhead}x the time of plain CE per target token")

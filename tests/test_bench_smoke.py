@@ -31,11 +31,15 @@ def test_inference_speed(tiny_pipeline, tmp_path):
 
 @pytest.mark.slow
 def test_trainer_throughput(tiny_pipeline, tmp_path):
-    results = bench("trainer_throughput.py", "--steps", 3, "--params", tiny_pipeline / "params.yaml",
-                    "--models", tiny_pipeline / "models", "--data", tiny_pipeline / "data", "--out", tmp_path / "t.json")
+    results = bench("trainer_throughput.py", "--steps", 3, "--rounds", 2, "--profile",
+                    "--params", tiny_pipeline / "params.yaml", "--models", tiny_pipeline / "models",
+                    "--data", tiny_pipeline / "data", "--out", tmp_path / "t.json")
     speeds = {row["trainer"]: row["target_tokens_per_s"] for row in results["rows"]}
     assert set(speeds) == {"plain loop", "xldistill trainer", "Seq2SeqTrainer", "xldistill trainer + word-level KD"}
     assert all(speed > 0 for speed in speeds.values()) and results["word_kd_time_ratio"] > 0
+    assert len(results["trainer_vs_plain_loop_per_round"]) == 2
+    operators = {row["operator"] for row in results["profile"]["top_operators"]}
+    assert "aten::addmm" in operators or "aten::mm" in operators  # the linear layers: where training time goes
 
 
 @pytest.mark.slow
