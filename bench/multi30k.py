@@ -39,7 +39,8 @@ def main() -> None:
     parser.add_argument("--profile", type=Path, default=PROJECT / "bench" / "profiles" / "multi30k-cpu.yaml")
     parser.add_argument("--corpus", type=Path, default=PROJECT.parent / "shared" / "corpora" / "multi30k-en-de")
     parser.add_argument("--out", type=Path)
-    parser.add_argument("--keep", type=Path, help="run in this folder and keep it (for `dvc exp run` afterwards)")
+    parser.add_argument("--keep", type=Path, help="run in this folder and keep it (for `dvc exp run` afterwards); "
+                        "a folder kept from an earlier run reruns only what changed, and the wall time says so")
     args = parser.parse_args()
     out = args.out or RESULTS / f"{args.profile.stem}.json"
     if not (args.corpus / "train.en").exists():
