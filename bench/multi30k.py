@@ -3,8 +3,9 @@
     python bench/multi30k.py                                       # CPU profile
     python bench/multi30k.py --profile bench/profiles/multi30k-gpu.yaml
 
-Clones the committed project into a temporary folder, points the profile's
-`local` source at the corpus (which stays outside the repo), runs `dvc repro`
+Clones the committed project into a temporary folder, brings the corpus into its
+corpora/ with `dvc add` (never into this repo), points the profile's `local` source
+there, runs `dvc repro`
 and reports teacher, baseline, student and both int8 students: sacrebleu BLEU
 and chrF (cased, detokenized, signatures stored), the lowercased 13a-tokenized
 BLEU that published Multi30k figures use (fairseq transformer_tiny: 41.0),
@@ -32,6 +33,7 @@ from bench.pipeline_cost import GIT_ENV  # noqa: E402
 
 MODELS = ("teacher", "baseline", "student", "student_int8", "student_ct2")
 SPLITS = {"train": "train", "dev": "val", "test": "test2016"}
+CORPUS_IN_PROJECT = "corpora/multi30k-en-de"
 
 
 def main() -> None:
@@ -48,11 +50,14 @@ def main() -> None:
 
     params = yaml.safe_load(args.profile.read_text())
     for split, name in SPLITS.items():
-        params["corpus"]["local"][split] = str((args.corpus / name).resolve())
+        params["corpus"]["local"][split] = f"{CORPUS_IN_PROJECT}/{name}"
     with tempfile.TemporaryDirectory(prefix="xldistill-multi30k-") as tmp:
         project = args.keep or Path(tmp) / "project"
         if not (project / ".git").exists():
             subprocess.run(["git", "clone", "-q", str(PROJECT), str(project)], check=True)
+        if not (project / CORPUS_IN_PROJECT).exists():  # download depends on corpora/: DVC sees the corpus
+            subprocess.run(["dvc", "add", "-q", str(args.corpus.resolve()), "-o", CORPUS_IN_PROJECT],
+                           cwd=project, check=True, env=GIT_ENV)
         (project / "params.yaml").write_text(yaml.safe_dump(params, sort_keys=False))
         started = time.perf_counter()
         subprocess.run(["dvc", "repro"], cwd=project, check=True, env=GIT_ENV)

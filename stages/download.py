@@ -2,20 +2,42 @@
 
 Writes {train,dev,test}.{src,tgt}, mono.tgt (possibly empty) and SHA256SUMS;
 the builtin source also writes train.noise, the noise label of each train line.
+A local corpus must lie inside corpora/, which dvc.yaml declares as this stage's
+dependency: that is how DVC sees a local file change.
 """
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from xldistill.builtin_corpus import write_builtin_corpus
 from xldistill.cli import run_stage
+from xldistill.errors import CorpusError
 from xldistill.params import load_params
 from xldistill.sources import SPLITS, carve_splits, read_files, read_hf, read_url
 from xldistill.textio import atomic_dir, count_lines, sha256_file, write_json_atomic, write_lines
 
 OUT_DIR = Path("data/raw")
 METRICS = Path("metrics/download.json")
+CORPORA = Path("corpora")  # a dependency of this stage in dvc.yaml
+
+
+def check_tracked(cfg: dict) -> None:
+    """Every local path the corpus params name must lie inside corpora/: a file elsewhere
+    could change without DVC rerunning this stage, and the pipeline would serve stale results."""
+    paths = []
+    if cfg["source"] == "local":
+        paths = [(f"corpus.local.{key}", cfg["local"][key]) for key in ("train", "dev", "test", "mono")]
+    elif cfg["source"] == "hf" and cfg["hf"]["name"] and Path(cfg["hf"]["name"]).exists():
+        paths = [("corpus.hf.name", cfg["hf"]["name"])]
+    root = Path(os.path.abspath(CORPORA))  # abspath, not resolve: DVC may link files into its cache
+    for key, value in paths:
+        if value and not Path(os.path.abspath(value)).is_relative_to(root):
+            raise CorpusError(
+                f"params.yaml: {key} {value!r} is outside {CORPORA}/, so DVC would not rerun download when it "
+                f"changes. Bring the files in and point {key} there, e.g. `dvc add <their folder> -o "
+                f"{CORPORA}/<name>` (see {CORPORA}/README.md)")
 
 
 def fetch_corpus(cfg: dict, seed: int, out: Path) -> dict:
@@ -39,6 +61,7 @@ def fetch_corpus(cfg: dict, seed: int, out: Path) -> dict:
 def main() -> None:
     params = load_params()
     cfg = params["corpus"]
+    check_tracked(cfg)
     metrics = {"source": cfg["source"]}
     with atomic_dir(OUT_DIR) as out:
         if cfg["source"] == "builtin":

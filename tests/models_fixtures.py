@@ -1,5 +1,10 @@
 """Tiny corpora, tokenizers and models for the model-layer tests (seconds, not minutes)."""
 
+import ast
+import json
+import re
+import subprocess
+import sys
 from pathlib import Path
 
 from transformers import MarianTokenizer
@@ -34,3 +39,21 @@ def tiny_tokenizer(corpus_dir: Path, out_dir: Path, size: int = 300) -> MarianTo
 def tiny_model(tokenizer: MarianTokenizer, seed: int = 1):
     seed_everything(seed)
     return build_marian(tokenizer, TINY_MODEL, max_positions=TINY_MODEL["max_positions"])
+
+
+README = Path(__file__).resolve().parents[1] / "README.md"
+
+
+def readme_snippet_output(folder: Path, sentences: list[str]) -> list[str]:
+    """Run README.md's model-loading snippet on ``folder`` in a clean Python (nothing of this
+    project importable) and return what it prints for ``sentences``."""
+    snippet = next(block for block in re.findall(r"```python\n(.*?)```", README.read_text(), re.S)
+                   if "MarianMTModel.from_pretrained" in block)
+    assert '"models/student"' in snippet and "sentences = [" in snippet
+    code = re.sub(r"sentences = \[.*?\]\n", f"sentences = {json.dumps(sentences)}\n",
+                  snippet.replace('"models/student"', json.dumps(str(folder))), flags=re.S)
+    code += "\nimport sys\nassert not any(m.startswith('xldistill') for m in sys.modules)\n"
+    out = subprocess.run([sys.executable, "-I", "-c", code], capture_output=True, text=True,
+                         cwd=folder.parent)
+    assert out.returncode == 0, out.stderr
+    return ast.literal_eval(out.stdout.strip().splitlines()[-1])

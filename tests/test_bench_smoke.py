@@ -30,6 +30,15 @@ def test_inference_speed(tiny_pipeline, tmp_path):
 
 
 @pytest.mark.slow
+def test_engine_parity(tiny_pipeline, tmp_path):
+    results = bench("engine_parity.py", "--project", tiny_pipeline, "--beams", 1, "--out", tmp_path / "p.json")
+    rows = {row["model"]: row for row in results["rows"]}
+    assert set(rows) == {"teacher", "student", "baseline", "reverse"}
+    assert all(row["start_row_norm"] == 0.0 and row["sentences"] == 40 for row in rows.values())
+    assert all(row["identical"] == 40 for row in rows.values())  # greedy: the same model in both engines
+
+
+@pytest.mark.slow
 def test_trainer_throughput(tiny_pipeline, tmp_path):
     results = bench("trainer_throughput.py", "--steps", 3, "--rounds", 2, "--profile",
                     "--params", tiny_pipeline / "params.yaml", "--models", tiny_pipeline / "models",

@@ -51,3 +51,44 @@ def test_a_stage_with_bad_params_names_the_key_and_writes_nothing(project_copy):
     assert "'corpus.builtin.nosie' is not a known key; did you mean 'corpus.builtin.noise'?" in result.stderr
     assert "Traceback" not in result.stderr
     assert not (project_copy / "data").exists()
+
+
+@pytest.mark.slow
+def test_a_local_corpus_is_a_dependency_dvc_sees_change(project_copy, tmp_path):
+    from models_fixtures import tiny_corpus
+
+    corpus = tiny_corpus(tmp_path / "builtin", train_size=400)
+    mine = tmp_path / "mine"  # the user's files, outside the project
+    mine.mkdir()
+    for split in ("train", "dev", "test"):
+        src, tgt = corpus[split]
+        (mine / f"{split}.en").write_text("".join(line + "\n" for line in src))
+        (mine / f"{split}.de").write_text("".join(line + "\n" for line in tgt))
+    params = tiny_params(source="local")
+    params["corpus"]["local"].update(train=str(mine / "train"), dev=str(mine / "dev"), test=str(mine / "test"))
+    write_params(project_copy, params)
+    outside = subprocess.run(["python", "-m", "stages.download"], cwd=project_copy, capture_output=True, text=True)
+    assert outside.returncode == 1 and "corpus.local.train" in outside.stderr and "dvc add" in outside.stderr
+    assert not (project_copy / "data").exists()
+
+    dvc(project_copy, "add", str(mine), "-o", "corpora/mine")  # as corpora/README.md says
+    params["corpus"]["local"].update(train="corpora/mine/train", dev="corpora/mine/dev", test="corpora/mine/test")
+    write_params(project_copy, params)
+    dvc(project_copy, "repro", "clean")
+    assert "up to date" in dvc(project_copy, "repro", "clean")
+
+    train_en = project_copy / "corpora" / "mine" / "train.en"
+    lines = train_en.read_text().splitlines()
+    lines[0] = "The edited sentence is new."
+    train_en.write_text("".join(line + "\n" for line in lines))
+    status = dvc(project_copy, "status")
+    assert "download:" in status and "corpora" in status
+    rerun = dvc(project_copy, "repro", "clean")
+    assert "Running stage 'download'" in rerun and "Running stage 'clean'" in rerun
+    assert "The edited sentence is new." in (project_copy / "data" / "raw" / "train.src").read_text()
+
+    params["corpus"]["local"]["dev"] = "corpora/mine/missing"
+    write_params(project_copy, params)
+    missing = subprocess.run(["python", "-m", "stages.download"], cwd=project_copy, capture_output=True, text=True)
+    assert missing.returncode == 1 and "corpora/mine/missing.en: file not found" in missing.stderr
+    assert "Traceback" not in missing.stderr

@@ -78,8 +78,9 @@ class CTranslate2Engine(Engine):
                   self.tokenizer(sentences, truncation=True, max_length=self.max_positions).input_ids]
         results = self.model.translate_batch(tokens, beam_size=beam, max_batch_size=batch_size,
                                              batch_type="examples",
-                                             # max_length counts the start token, as in transformers
+                                             # transformers' max_length counts the start token
                                              max_decoding_length=min(max_length, self.max_positions) - 1,
+                                             patience=1,  # stop once `beam` hypotheses ended, as generate does
                                              num_hypotheses=num_hypotheses)
         decoded = [[self.tokenizer.convert_tokens_to_string(h) for h in r.hypotheses] for r in results]
         return [d[0] for d in decoded] if num_hypotheses == 1 else decoded

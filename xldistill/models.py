@@ -35,13 +35,65 @@ def build_marian(tokenizer: MarianTokenizer, arch: dict, *, max_positions: int =
         pad_token_id=tokenizer.pad_token_id,
         eos_token_id=tokenizer.eos_token_id,
         decoder_start_token_id=tokenizer.pad_token_id,
-        forced_eos_token_id=tokenizer.eos_token_id,
+        forced_eos_token_id=None,  # MarianConfig's default (0, </s>); see generation_config()
         # d_model^-0.5 (not transformers' 0.02): with sqrt(d_model) embedding scaling the token
         # embeddings start at unit scale like the sinusoidal positions. At 0.02 small models let
         # positions swamp the tokens and collapse into a target-side language model.
         init_std=arch["d_model"] ** -0.5,
     )
-    return MarianMTModel(config)
+    model = MarianMTModel(config)
+    initialise(model, config.init_std, seed=torch.initial_seed())  # the seed seed_everything() set
+    model.generation_config = generation_config(tokenizer, beam=1, max_length=max_positions)
+    hold_start_embedding_at_zero(model)
+    return model
+
+
+@torch.no_grad()
+def initialise(model: MarianMTModel, std: float, seed: int) -> None:
+    """Draw every trainable weight again, module by module in name order, from a generator of its
+    own: the same seed then gives the same model whatever a transformers release draws while it
+    builds one (4.57 and 5.x draw differently, which is a different seed in effect).
+    Linear and embedding weights ~ N(0, std), biases 0, layer norms 1 and 0, padding rows 0;
+    the sinusoidal position tables are not drawn. Tied weights are drawn once."""
+    generator, drawn = torch.Generator().manual_seed(seed), set()
+    for _, module in sorted(model.named_modules(), key=lambda item: item[0]):
+        weight = getattr(module, "weight", None)
+        if weight is None or not weight.requires_grad or weight.data_ptr() in drawn:
+            continue
+        drawn.add(weight.data_ptr())
+        if isinstance(module, torch.nn.LayerNorm):
+            weight.fill_(1.0)
+            module.bias.zero_()
+            continue
+        weight.normal_(0.0, std, generator=generator)
+        if isinstance(module, torch.nn.Embedding) and module.padding_idx is not None:
+            weight[module.padding_idx].zero_()
+        if getattr(module, "bias", None) is not None:
+            module.bias.zero_()
+
+
+def hold_start_embedding_at_zero(model: MarianMTModel) -> None:
+    """Zero the decoder start token's embedding row and keep it zero through training.
+
+    transformers starts Marian's decoder from the embedding of ``<pad>`` (the decoder start
+    token); CTranslate2's Marian loader starts it from a zero vector. The row starts at zero
+    (``padding_idx``), but with tied embeddings it is also the output projection's ``<pad>``
+    row, which the softmax trains, so without this the converted model is another model.
+    Zeroing its gradient keeps it zero under AdamW (zero moments, decoupled decay of zero).
+    """
+    start = model.config.decoder_start_token_id
+    weight = model.get_decoder().embed_tokens.weight
+    with torch.no_grad():
+        weight[start].zero_()
+    if getattr(weight, "_xldistill_start_row_held", False):
+        return
+    weight.register_hook(lambda grad: grad.index_fill(0, torch.tensor([start], device=grad.device), 0.0))
+    weight._xldistill_start_row_held = True
+
+
+def start_embedding_norm(model: MarianMTModel) -> float:
+    """Norm of the decoder start token's embedding row (0 for a model CTranslate2 runs alike)."""
+    return model.get_decoder().embed_tokens.weight[model.config.decoder_start_token_id].norm().item()
 
 
 def check_local_init(init: str, key: str = "teacher.init") -> None:
@@ -69,18 +121,27 @@ def load_marian(path: str | Path) -> MarianMTModel:
         raise XldistillError(f"{path}: not a loadable Marian model folder with safetensors weights: {err}") from None
 
 
+def generation_config(tokenizer: MarianTokenizer, *, beam: int, max_length: int) -> GenerationConfig:
+    """How every model here decodes, in memory and once saved: chosen so that transformers'
+    ``generate`` and CTranslate2 search alike. CTranslate2 drops ``<pad>`` from the vocabulary
+    (here: a banned word), stops a beam search once ``beam`` hypotheses have ended (here:
+    ``early_stopping=True``, which transformers 5 accepts only with a beam) and forces no
+    ``</s>`` at the length limit (a forced ``</s>`` changes the length-normalised score of the
+    hypotheses that reach it, and with it which one wins). ``max_length`` (not
+    ``max_new_tokens``) counts the decoder start token."""
+    return GenerationConfig(
+        num_beams=beam, max_length=max_length, early_stopping=beam > 1, bad_words_ids=[[tokenizer.pad_token_id]],
+        decoder_start_token_id=tokenizer.pad_token_id, eos_token_id=tokenizer.eos_token_id,
+        pad_token_id=tokenizer.pad_token_id,
+    )
+
+
 def save_model(model: MarianMTModel, tokenizer: MarianTokenizer, out_dir: Path, *,
                beam: int, max_length: int) -> None:
-    """A folder that MarianMTModel.from_pretrained and pipeline('translation') load."""
-    # max_length (not max_new_tokens): pipeline("translation") honours it over its own default of 256
-    # new tokens, which would run past the position table of a small model.
-    max_length = min(max_length, model.config.max_position_embeddings)
-    model.generation_config = GenerationConfig(
-        num_beams=beam, max_length=max_length, bad_words_ids=[[tokenizer.pad_token_id]],
-        decoder_start_token_id=tokenizer.pad_token_id, eos_token_id=tokenizer.eos_token_id,
-        forced_eos_token_id=tokenizer.eos_token_id, pad_token_id=tokenizer.pad_token_id,
-    )
-    model.save_pretrained(str(out_dir), safe_serialization=True)
+    """A folder that ``MarianMTModel.from_pretrained`` loads and ``generate`` decodes as evaluated here."""
+    model.generation_config = generation_config(
+        tokenizer, beam=beam, max_length=min(max_length, model.config.max_position_embeddings))
+    model.save_pretrained(str(out_dir))
     tokenizer.save_pretrained(str(out_dir))
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 from transformers import MarianMTModel, MarianTokenizer
 
 from xldistill.errors import CorpusError
-from xldistill.models import count_parameters, save_model, size_on_disk
+from xldistill.models import count_parameters, generation_config, save_model, size_on_disk
 from xldistill.textio import atomic_dir, read_lines
 from xldistill.trainer import train
 from xldistill.translate import score, translate
@@ -34,6 +34,9 @@ def train_and_save(model: MarianMTModel, tokenizer: MarianTokenizer, train_pairs
     """The shared tail of every model stage: train (resuming from models/.work/<name>),
     score dev and test with sacrebleu, save the HF folder atomically, return the metrics."""
     work_dir = Path("models/.work") / name
+    # Dev and test are scored with the decoding settings the saved folder will carry.
+    model.generation_config = generation_config(
+        tokenizer, beam=beam, max_length=min(max_length, model.config.max_position_embeddings))
     result = train(model, tokenizer, train_pairs, read_split(clean_dir, "dev"), train_cfg, seed=seed,
                    work_dir=work_dir, curve_path=Path("metrics/curves") / f"{name}.csv", name=name,
                    loss_fn=loss_fn, frozen_modules=frozen_modules, trained_modules=trained_modules,

@@ -32,6 +32,7 @@ from transformers import MarianMTModel, MarianTokenizer
 
 from xldistill import losses
 from xldistill.errors import XldistillError
+from xldistill.models import hold_start_embedding_at_zero
 from xldistill.translate import score, translate
 
 CURVE_FIELDS = ("step", "train_loss", "dev_loss", "dev_bleu", "lr")
@@ -169,6 +170,9 @@ def train(model: MarianMTModel, tokenizer: MarianTokenizer, train_pairs: tuple[l
     pad_id = tokenizer.pad_token_id
     max_length = model.config.max_position_embeddings
     accumulation = cfg["accumulation"]
+    # Every model trained here must translate alike in transformers and CTranslate2 (see models.py);
+    # a pretrained init whose start row is not zero is zeroed here, before its weights are fingerprinted.
+    hold_start_embedding_at_zero(model)
 
     src_ids, tgt_ids = encode_pairs(tokenizer, *train_pairs, max_length)
     dev_src_ids, dev_tgt_ids = encode_pairs(tokenizer, *dev_pairs, max_length)
@@ -247,6 +251,8 @@ def train(model: MarianMTModel, tokenizer: MarianTokenizer, train_pairs: tuple[l
         raw_model.train()
         return total / max(tokens, 1), score(hypotheses, bleu_ref)["bleu"]
 
+    if resumed_from == 0:
+        torch.manual_seed(seed)  # dropout draws depend on the seed alone, not on what ran before
     model.train()
     progress = tqdm(total=cfg["max_steps"], initial=state["step"], desc=name, disable=not is_main,
                     unit="step", dynamic_ncols=True,
@@ -294,7 +300,7 @@ def train(model: MarianMTModel, tokenizer: MarianTokenizer, train_pairs: tuple[l
                 if dev_bleu > state["best_bleu"]:
                     state.update(best_bleu=dev_bleu, best_step=state["step"], bad_evals=0)
                     if is_main:
-                        raw_model.save_pretrained(str(best_dir), safe_serialization=True)
+                        raw_model.save_pretrained(str(best_dir))  # safetensors: the only format of transformers 5
                 else:
                     state["bad_evals"] += 1
                     stopped_early = state["bad_evals"] >= cfg["patience"]

@@ -25,7 +25,9 @@ def translate(model: MarianMTModel, tokenizer: MarianTokenizer, sentences: list[
         batch = tokenizer([sentences[i] for i in index], return_tensors="pt", padding=True,
                           truncation=True, max_length=model.config.max_position_embeddings).to(device)
         generated = model.generate(**batch, num_beams=beam, do_sample=False,
-                                   max_length=min(max_length, model.config.max_position_embeddings))
+                                   max_length=min(max_length, model.config.max_position_embeddings),
+                                   # whatever beam the folder was saved with: search as CTranslate2 does
+                                   **({"early_stopping": True} if beam > 1 else {}))
         for i, text in zip(index, tokenizer.batch_decode(generated, skip_special_tokens=True)):
             output[i] = text
     model.train(was_training)
