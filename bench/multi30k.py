@@ -31,7 +31,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from bench.common import PROJECT, RESULTS, report  # noqa: E402
 from bench.pipeline_cost import GIT_ENV  # noqa: E402
 
-MODELS = ("teacher", "baseline", "student", "student_int8", "student_ct2")
+MODELS = ("teacher", "baseline", "student", "student_int8", "teacher_ct2", "baseline_ct2", "student_ct2")
 SPLITS = {"train": "train", "dev": "val", "test": "test2016"}
 CORPUS_IN_PROJECT = "corpora/multi30k-en-de"
 

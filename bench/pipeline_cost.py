@@ -15,6 +15,7 @@ that comparison itself (metrics files may differ only in wall-clock fields).
 from __future__ import annotations
 
 import argparse
+import csv
 import json
 import os
 import re
@@ -69,13 +70,24 @@ def run_measured(command: list[str], cwd: Path) -> tuple[float, float, str]:
     return time.perf_counter() - started, peak[0] / 2 ** 20, output
 
 
-TIMING = re.compile(r"seconds|per_s|speedup")  # wall-clock fields, the only ones allowed to differ
+# wall-clock fields and what is computed from them (the quality–speed frontier): the only ones allowed to differ
+TIMING = re.compile(r"seconds|per_s|speedup|frontier")
 
 
 def without_timing(node):
     if isinstance(node, dict):
         return {k: without_timing(v) for k, v in node.items() if not TIMING.search(k)}
+    if isinstance(node, list):
+        return [without_timing(v) for v in node]
     return node
+
+
+def read_table(path: Path):
+    """A metrics JSON, or a CSV plot as a list of rows keyed by column."""
+    if path.suffix == ".json":
+        return json.loads(path.read_text())
+    with open(path, newline="") as f:
+        return list(csv.DictReader(f))
 
 
 def lock_outputs(lock: Path) -> dict:
@@ -92,8 +104,8 @@ def compare_with(reference: Path, clone: Path) -> dict:
     for path, md5 in theirs.items():
         if ours.get(path) == md5:
             result["identical"].append(path)
-        elif path.endswith(".json") and (reference / path).exists() and without_timing(
-                json.loads((reference / path).read_text())) == without_timing(json.loads((clone / path).read_text())):
+        elif (reference / path).exists() and path.endswith((".json", ".csv")) and \
+                without_timing(read_table(reference / path)) == without_timing(read_table(clone / path)):
             result["differ_only_in_timing"].append(path)
         else:
             result["differ"].append(path)

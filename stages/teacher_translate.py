@@ -3,14 +3,13 @@ data/distill/ (sequence-level KD data, Kim & Rush 2016), cached as its own DVC
 output so that changing `temp` or `alpha` never re-translates the corpus.
 
 With `nbest` > 1 the hypothesis with the best sentence chrF against the
-reference is kept. CTranslate2 runs the (converted, int8) teacher when it
-converts; otherwise transformers' batched generate does.
+reference is kept. CTranslate2 runs the teacher as the quantize_teacher stage
+converted it (`engine: auto` or `ctranslate2`); `engine: transformers` runs the
+trained folder with batched generate instead.
 """
 
 from __future__ import annotations
 
-import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -20,13 +19,13 @@ from xldistill.cli import run_stage
 from xldistill.engines import CTranslate2Engine, Engine
 from xldistill.errors import XldistillError
 from xldistill.params import load_params
-from xldistill.quantize import convert_ctranslate2
 from xldistill.stage_io import read_split
 from xldistill.textio import atomic_dir, write_json_atomic, write_lines
 from xldistill.translate import score
 
 AUGMENTED = Path("data/augmented")
 TEACHER = Path("models/teacher")
+TEACHER_CT2 = Path("models/teacher-ct2")  # the quantize_teacher stage's conversion
 OUT_DIR = Path("data/distill")
 METRICS = Path("metrics/teacher_translate.json")
 
@@ -37,17 +36,9 @@ def best_by_chrf(nbest: list[list[str]], references: list[str]) -> list[str]:
             for hypotheses, ref in zip(nbest, references)]
 
 
-def translate_with_teacher(cfg: dict, sources: list[str], references: list[str], workdir: Path) -> tuple[list, str]:
-    engine = None
+def translate_with_teacher(cfg: dict, sources: list[str], references: list[str]) -> tuple[list, str]:
     if cfg["engine"] in ("auto", "ctranslate2"):
-        try:
-            convert_ctranslate2(TEACHER, workdir / "teacher-ct2", quantization="int8")
-            engine = CTranslate2Engine(workdir / "teacher-ct2", threads=2)
-        except Exception as err:  # noqa: BLE001 - any converter failure means: fall back
-            if cfg["engine"] == "ctranslate2":
-                raise
-            print(f"teacher_translate: CTranslate2 conversion failed ({err}); using transformers", file=sys.stderr)
-    if engine is not None:
+        engine = CTranslate2Engine(TEACHER_CT2, threads=2)
         output = engine.translate(sources, beam=cfg["beam"], max_length=cfg["max_length"],
                                   batch_size=cfg["batch_size"], num_hypotheses=cfg["nbest"])
         return (best_by_chrf(output, references) if cfg["nbest"] > 1 else output), "ctranslate2"
@@ -62,8 +53,7 @@ def main() -> None:
     cfg = load_params()["teacher_translate"]
     sources, references = read_split(AUGMENTED, "train")
     started = time.perf_counter()
-    with tempfile.TemporaryDirectory() as tmp:
-        hypotheses, engine = translate_with_teacher(cfg, sources, references, Path(tmp))
+    hypotheses, engine = translate_with_teacher(cfg, sources, references)
     seconds = time.perf_counter() - started
     with atomic_dir(OUT_DIR) as out:
         write_lines(out / "train.src", sources)

@@ -91,6 +91,6 @@ def test_multi30k_on_a_corpus_in_its_layout(tmp_path):
     results = bench("multi30k.py", "--profile", tmp_path / "params.yaml", "--corpus", layout,
                     "--out", tmp_path / "m.json")
     assert [row["model"] for row in results["rows"]] == ["teacher", "baseline", "student", "student_int8",
-                                                         "student_ct2"]
+                                                         "teacher_ct2", "baseline_ct2", "student_ct2"]
     assert all(0 <= row["bleu_lc_13a"] <= 100 for row in results["rows"])
     assert "lc" in results["signatures"]["bleu_lc_13a"] and "met" in results["targets"]

@@ -15,7 +15,7 @@ def dig(node, *keys):
     return node if isinstance(node, dict) else None
 
 
-MODELS = ("teacher", "baseline", "student", "student_int8", "student_ct2")
+MODELS = ("teacher", "baseline", "student", "student_int8", "teacher_ct2", "baseline_ct2", "student_ct2")
 
 
 @pytest.fixture
@@ -35,10 +35,19 @@ def test_evaluate_json_has_every_model_and_ratio(project):
             assert entry[batch]["sentences_per_s"] > 0 and entry[batch]["tokens_per_s"] >= 0
         lines = (project / "metrics" / "translations" / f"{name}.txt").read_text().splitlines()
         assert len(lines) == 40
-    assert metrics["student_ct2"]["engine"] == "ctranslate2" and metrics["student_int8"]["engine"] == "torch-int8"
+    assert metrics["student_int8"]["engine"] == "torch-int8"
+    assert {metrics[name]["engine"] for name in ("teacher_ct2", "baseline_ct2", "student_ct2")} == {"ctranslate2"}
+    assert metrics["teacher_ct2"]["params"] == metrics["teacher"]["params"]
     for key in ("student_over_teacher_bleu", "teacher_over_student_params", "kd_gain_over_baseline_bleu",
-                "speedup_over_teacher_student", "speedup_over_teacher_student_ct2"):
+                "speedup_student_over_teacher_in_transformers", "speedup_student_over_teacher_in_ctranslate2",
+                "speedup_student_ctranslate2_over_teacher_transformers"):
         assert key in metrics["ratios"]
+    ratios, speed = metrics["ratios"], {name: metrics[name]["batch32"]["sentences_per_s"] for name in MODELS}
+    assert ratios["speedup_student_over_teacher_in_ctranslate2"] == round(speed["student_ct2"] / speed["teacher_ct2"], 2)
+    # the tiny config evaluates greedy: one point per entry, and the frontier names some of them
+    assert set(metrics["frontier"]) == {f"{name} beam1" for name in MODELS} and any(metrics["frontier"].values())
+    plot = (project / "metrics" / "curves" / "quality_speed.csv").read_text().splitlines()
+    assert plot[0] == "point,model,engine,beam,sentences_per_s,bleu,on_frontier" and len(plot) == 1 + len(MODELS)
     assert metrics["settings"]["threads"] == 2
     assert metrics["teacher"]["params"] > metrics["student"]["params"]
 
@@ -55,7 +64,7 @@ def test_a_second_clone_reproduces_every_output_and_metric(project, tmp_path):
     assert "models/student" in reproduced["identical"] and "data/distill" in reproduced["identical"]
     assert set(reproduced["differ_only_in_timing"]) <= {
         f"metrics/{name}.json" for name in ("backtranslate", "teacher", "teacher_translate", "distill", "baseline",
-                                            "evaluate")}
+                                            "evaluate")} | {"metrics/curves/quality_speed.csv"}
 
 
 @pytest.mark.slow
