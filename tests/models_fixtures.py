@@ -50,7 +50,7 @@ def readme_snippet_output(folder: Path, sentences: list[str]) -> list[str]:
     snippet = next(block for block in re.findall(r"```python\n(.*?)```", README.read_text(), re.S)
                    if "MarianMTModel.from_pretrained" in block)
     assert '"models/student"' in snippet and "sentences = [" in snippet
-    code = re.sub(r"sentences = \[.*?\]\n", f"sentences = {json.dumps(sentences)}\n",
+    code = re.sub(r"sentences = \[.*?\]\n", lambda _: f"sentences = {json.dumps(sentences)}\n",
                   snippet.replace('"models/student"', json.dumps(str(folder))), flags=re.S)
     code += "\nimport sys\nassert not any(m.startswith('xldistill') for m in sys.modules)\n"
     out = subprocess.run([sys.executable, "-I", "-c", code], capture_output=True, text=True,
