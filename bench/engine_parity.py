@@ -36,14 +36,14 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=RESULTS / "engine_parity.json")
     args = parser.parse_args()
     rows = []
+    source_side, target_side = read_split(args.project / "data" / "clean", "test")
     with tempfile.TemporaryDirectory() as tmp:
         for name in MODELS:
             folder = args.project / "models" / name
             if not folder.exists():
                 continue
-            sources, references = read_split(args.project / "data" / "clean", "test")
-            if name == "reverse":  # it translates target → source
-                sources, references = references, sources
+            # the reverse model translates target → source
+            sources, references = (target_side, source_side) if name == "reverse" else (source_side, target_side)
             converted = Path(tmp) / name
             convert_ctranslate2(folder, converted, quantization="float32")
             transformers_engine, ct2_engine = Engine(folder, threads=2), CTranslate2Engine(converted, threads=2)

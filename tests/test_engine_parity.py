@@ -40,6 +40,13 @@ def test_training_keeps_the_start_embedding_at_zero(converted, setup):
     assert (weight - before).abs().sum(-1).gt(0).float().mean() > 0.5  # the other rows did train
 
 
+def test_a_built_model_starts_with_a_zero_start_row(setup):
+    _, _, tokenizer = setup
+    model = tiny_model(tokenizer)  # lm_head, tied to the embeddings, is drawn first: the row must still be zero
+    assert start_embedding_norm(model) == 0.0
+    assert model.model.shared.weight[:-1].abs().sum(-1).gt(0).all()  # every other row drawn
+
+
 def test_a_pretrained_start_row_is_zeroed_before_fine_tuning(setup, tmp_path):
     _, corpus, tokenizer = setup
     model = tiny_model(tokenizer)

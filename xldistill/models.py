@@ -44,8 +44,7 @@ def build_marian(tokenizer: MarianTokenizer, arch: dict, *, max_positions: int =
     model = MarianMTModel(config)
     initialise(model, config.init_std, seed=torch.initial_seed())  # the seed seed_everything() set
     model.generation_config = generation_config(tokenizer, beam=1, max_length=max_positions)
-    hold_start_embedding_at_zero(model)
-    return model
+    return model  # its start row is zero (a padding row); train() keeps it so
 
 
 @torch.no_grad()
@@ -66,10 +65,12 @@ def initialise(model: MarianMTModel, std: float, seed: int) -> None:
             module.bias.zero_()
             continue
         weight.normal_(0.0, std, generator=generator)
-        if isinstance(module, torch.nn.Embedding) and module.padding_idx is not None:
-            weight[module.padding_idx].zero_()
         if getattr(module, "bias", None) is not None:
             module.bias.zero_()
+    # after every draw: a tied embedding may have been drawn as the output projection (lm_head sorts first)
+    for module in model.modules():
+        if isinstance(module, torch.nn.Embedding) and module.padding_idx is not None:
+            module.weight[module.padding_idx].zero_()
 
 
 def hold_start_embedding_at_zero(model: MarianMTModel) -> None:
