@@ -2,7 +2,9 @@
 
 Train lines pass the rule filters in params.yaml (`clean`); dev and test are
 normalized but never filtered, and their overlap with train is reported; mono
-gets the one-sided rules. On the builtin corpus the removed lines are scored
+(target side) and mono_src (source side, → data/mono_src/) get the one-sided
+rules, and mono_src also loses every line whose source occurs in train, dev or test, so that the
+teacher's forward translations never leak an evaluation sentence to the student. On the builtin corpus the removed lines are scored
 against the injected noise labels (precision, recall).
 """
 
@@ -21,6 +23,7 @@ from xldistill.textio import atomic_dir, dedup_key, read_lines, write_json_atomi
 
 IN_DIR = Path("data/raw")
 OUT_DIR = Path("data/clean")
+MONO_SRC_DIR = Path("data/mono_src")  # apart from data/clean, which every model stage depends on
 METRICS = Path("metrics/clean.json")
 
 
@@ -51,20 +54,29 @@ def main() -> None:
                           f"({removed[worst]} of {len(frame)}); relax clean.{worst} in params.yaml")
     train = frame[kept]
     mono_text, mono_kept, mono_removed = clean_mono(read_series(IN_DIR / "mono.tgt"), cfg, lang=tgt_lang)
+    held_out = {split: normalized(read_series(IN_DIR / f"{split}.src")) for split in ("dev", "test")}
+    mono_src_text, mono_src_kept, mono_src_removed = clean_mono(read_series(IN_DIR / "mono.src"), cfg, lang=src_lang)
+    parallel_keys = set(pd.concat([train["src"], *held_out.values()]).map(dedup_key))
+    in_parallel = mono_src_text.map(dedup_key).isin(parallel_keys).to_numpy() & mono_src_kept
+    mono_src_removed["in_parallel"] = int(in_parallel.sum())
+    mono_src_kept &= ~in_parallel
     metrics = {
         "train": {"lines_in": len(frame), "lines_kept": int(kept.sum()), "removed": removed},
         "mono": {"lines_in": len(mono_text), "lines_kept": int(mono_kept.sum()), "removed": mono_removed},
+        "mono_src": {"lines_in": len(mono_src_text), "lines_kept": int(mono_src_kept.sum()),
+                     "removed": mono_src_removed},
         "overlap_with_train": {},
     }
     with atomic_dir(OUT_DIR) as out:
         write_lines(out / "train.src", train["src"])
         write_lines(out / "train.tgt", train["tgt"])
-        for split in ("dev", "test"):
-            src, tgt = read_series(IN_DIR / f"{split}.src"), read_series(IN_DIR / f"{split}.tgt")
-            write_lines(out / f"{split}.src", normalized(src))
-            write_lines(out / f"{split}.tgt", normalized(tgt))
-            metrics["overlap_with_train"][split] = overlap_with_train(train["src"], normalized(src))
+        for split, src in held_out.items():
+            write_lines(out / f"{split}.src", src)
+            write_lines(out / f"{split}.tgt", normalized(read_series(IN_DIR / f"{split}.tgt")))
+            metrics["overlap_with_train"][split] = overlap_with_train(train["src"], src)
         write_lines(out / "mono.tgt", mono_text[mono_kept])
+    with atomic_dir(MONO_SRC_DIR) as out:
+        write_lines(out / "mono.src", mono_src_text[mono_src_kept])
     labels_file = IN_DIR / "train.noise"
     if labels_file.exists():
         metrics["noise"] = score_against_labels(kept, read_lines(labels_file))

@@ -1,6 +1,7 @@
 """download stage: the configured corpus → data/raw/ and metrics/download.json.
 
-Writes {train,dev,test}.{src,tgt}, mono.tgt (possibly empty) and SHA256SUMS;
+Writes {train,dev,test}.{src,tgt}, mono.tgt and mono.src (either possibly empty)
+and SHA256SUMS;
 the builtin source also writes train.noise, the noise label of each train line.
 A local corpus must lie inside corpora/, which dvc.yaml declares as this stage's
 dependency: that is how DVC sees a local file change.
@@ -28,7 +29,7 @@ def check_tracked(cfg: dict) -> None:
     could change without DVC rerunning this stage, and the pipeline would serve stale results."""
     paths = []
     if cfg["source"] == "local":
-        paths = [(f"corpus.local.{key}", cfg["local"][key]) for key in ("train", "dev", "test", "mono")]
+        paths = [(f"corpus.local.{key}", cfg["local"][key]) for key in ("train", "dev", "test", "mono", "mono_src")]
     elif cfg["source"] == "hf" and cfg["hf"]["name"] and Path(cfg["hf"]["name"]).exists():
         paths = [("corpus.hf.name", cfg["hf"]["name"])]
     root = Path(os.path.abspath(CORPORA))  # abspath, not resolve: DVC may link files into its cache
@@ -55,6 +56,7 @@ def fetch_corpus(cfg: dict, seed: int, out: Path) -> dict:
         write_lines(out / f"{split}.src", src)
         write_lines(out / f"{split}.tgt", tgt)
     write_lines(out / "mono.tgt", corpus.mono)
+    write_lines(out / "mono.src", corpus.mono_src)
     return carved
 
 
@@ -68,7 +70,8 @@ def main() -> None:
             builtin = cfg["builtin"]
             info = write_builtin_corpus(
                 out, seed=params["seed"], train_size=builtin["train_size"], dev_size=cfg["dev_size"],
-                test_size=cfg["test_size"], mono_size=builtin["mono_size"], noise=builtin["noise"])
+                test_size=cfg["test_size"], mono_size=builtin["mono_size"], noise=builtin["noise"],
+                mono_src_size=builtin["mono_src_size"])
             metrics["noise_lines"] = info["noise_lines"]
         else:
             metrics["carved_from_train"] = fetch_corpus(cfg, params["seed"], out)
@@ -76,6 +79,7 @@ def main() -> None:
         (out / "SHA256SUMS").write_text("".join(f"{sha256_file(out / f)}  {f}\n" for f in files))
         metrics["lines"] = {split: count_lines(out / f"{split}.src") for split in SPLITS}
         metrics["lines"]["mono"] = count_lines(out / "mono.tgt")
+        metrics["lines"]["mono_src"] = count_lines(out / "mono.src")
     write_json_atomic(METRICS, metrics)
     print(f"download: {metrics['lines']} → {OUT_DIR}")
 

@@ -14,12 +14,12 @@ def tiny_params(**corpus_overrides) -> dict:
     params = yaml.safe_load((PROJECT / "params.yaml").read_text())
     params["corpus"]["dev_size"] = 40
     params["corpus"]["test_size"] = 40
-    params["corpus"]["builtin"].update(train_size=1500, mono_size=100)
+    params["corpus"]["builtin"].update(train_size=1500, mono_size=100, mono_src_size=200)
     params["corpus"].update(corpus_overrides)
     params["vocab"]["size"] = 300
     tiny_model = {"d_model": 32, "encoder_layers": 1, "decoder_layers": 1, "heads": 2, "ffn_dim": 64,
                   "dropout": 0.1, "max_positions": 64}
-    params["teacher_translate"].update(beam=1, batch_size=16)
+    params["teacher_translate"].update(beam=1, batch_size=16, mono_lines=150, mono_beam=1)
     params["evaluate"].update(beam=1, speed_sentences=5)
     for stage in ("backtranslate", "teacher", "distill"):
         params[stage]["model"] = dict(tiny_model)
@@ -29,6 +29,7 @@ def tiny_params(**corpus_overrides) -> dict:
         params[stage]["max_length"] = 40
     params["distill"]["model"].update(d_model=16, ffn_dim=32)  # smaller than the teacher
     params["distill"]["mode"] = "seq+word"  # so that the temperature matters
+    params["distill"]["forward_share"] = 0.05  # and forward-translated text goes to the student only
     return params
 
 

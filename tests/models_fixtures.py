@@ -25,7 +25,8 @@ TINY_TRAIN = {"max_steps": 12, "max_tokens": 600, "accumulation": 1, "lr": 0.003
 
 def tiny_corpus(folder: Path, train_size: int = 300) -> dict:
     folder.mkdir(parents=True, exist_ok=True)
-    write_builtin_corpus(folder, seed=4, train_size=train_size, dev_size=20, test_size=20, mono_size=30, noise=0)
+    write_builtin_corpus(folder, seed=4, train_size=train_size, dev_size=20, test_size=20, mono_size=30, noise=0,
+                         mono_src_size=150)
     return {split: (read_lines(folder / f"{split}.src"), read_lines(folder / f"{split}.tgt"))
             for split in ("train", "dev", "test")} | {"mono": read_lines(folder / "mono.tgt")}
 

@@ -70,6 +70,27 @@ def test_temp_sweep(tiny_pipeline, tmp_path):
 
 
 @pytest.mark.slow
+def test_kd_ablation(tiny_pipeline, tmp_path):
+    results = bench("kd_ablation.py", "--project", tiny_pipeline, "--variants", "live", "topk",
+                    "--out", tmp_path / "a.json")
+    rows = {row["variant"]: row for row in results["rows"]}
+    assert set(rows) == {"live", "topk"} and rows["live"]["teacher_bleu"] == rows["topk"]["teacher_bleu"]
+    assert all(row["kd_gain"] == round(row["student_bleu"] - row["baseline_bleu"], 2) for row in rows.values())
+    assert all(row["step_cost_vs_baseline"] > 0 for row in rows.values())
+
+
+@pytest.mark.slow
+def test_seeds(tmp_path):
+    from conftest import tiny_params, write_params
+
+    write_params(tmp_path, tiny_params())
+    results = bench("seeds.py", "--seeds", 5, "--params", tmp_path / "params.yaml", "--out", tmp_path / "s.json")
+    (row,) = results["rows"]
+    assert row["seed"] == 5 and row["kd_gain"] == round(row["student"] - row["baseline"], 2)
+    assert row["cold_repro_min"] > 0 and results["summary"]["kd_gain_min"] == row["kd_gain"]
+
+
+@pytest.mark.slow
 def test_clean_scale(tmp_path):
     results = bench("clean_scale.py", "--train-size", 3000, "--out", tmp_path / "k.json", table="peak RSS MiB")
     assert results["train_size"] == 3000 and results["clean"]["wall_s"] > 0
@@ -79,6 +100,7 @@ def test_clean_scale(tmp_path):
 def test_multi30k_on_a_corpus_in_its_layout(tmp_path):
     from conftest import tiny_params, write_params
     from models_fixtures import tiny_corpus
+    from xldistill.textio import read_lines
 
     corpus = tiny_corpus(tmp_path / "builtin", train_size=1200)
     layout = tmp_path / "multi30k-en-de"
@@ -87,10 +109,13 @@ def test_multi30k_on_a_corpus_in_its_layout(tmp_path):
         src, tgt = corpus[split]
         (layout / f"{name}.en").write_text("".join(line + "\n" for line in src))
         (layout / f"{name}.de").write_text("".join(line + "\n" for line in tgt))
-    write_params(tmp_path, tiny_params(source="local"))
+    (layout / "mono.en").write_text("".join(line + "\n" for line in read_lines(tmp_path / "builtin" / "mono.src")))
+    profile = tiny_params(source="local")
+    write_params(tmp_path, profile)
     results = bench("multi30k.py", "--profile", tmp_path / "params.yaml", "--corpus", layout,
                     "--out", tmp_path / "m.json")
     assert [row["model"] for row in results["rows"]] == ["teacher", "baseline", "student", "student_int8",
                                                          "teacher_ct2", "baseline_ct2", "student_ct2"]
     assert all(0 <= row["bleu_lc_13a"] <= 100 for row in results["rows"])
     assert "lc" in results["signatures"]["bleu_lc_13a"] and "met" in results["targets"]
+    assert 0 < results["forward_translated"]["available"] <= 150  # mono.en, forward-translated for the student

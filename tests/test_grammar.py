@@ -208,3 +208,17 @@ def test_noise_goes_to_train_only_and_is_labelled(tmp_path):
     assert not train_keys & {dedup_key(s) for s in held_out}
     parallel_targets = {dedup_key(t) for t in tgt + read_lines(tmp_path / "dev.tgt") + read_lines(tmp_path / "test.tgt")}
     assert not parallel_targets & {dedup_key(t) for t in read_lines(tmp_path / "mono.tgt")}
+
+
+def test_source_side_monolingual_text_is_disjoint_and_leaves_the_other_files_unchanged(tmp_path):
+    kwargs = dict(seed=7, train_size=400, dev_size=30, test_size=30, mono_size=40, noise=0.1)
+    (tmp_path / "without").mkdir()
+    (tmp_path / "with").mkdir()
+    write_builtin_corpus(tmp_path / "without", **kwargs)
+    write_builtin_corpus(tmp_path / "with", mono_src_size=300, **kwargs)
+    without, with_mono = corpus_bytes(tmp_path / "without"), corpus_bytes(tmp_path / "with")
+    assert without.pop("mono.src") == b"" and len(with_mono.pop("mono.src").splitlines()) == 300
+    assert without == with_mono
+    mono_src = set(read_lines(tmp_path / "with" / "mono.src"))
+    for split in ("train", "dev", "test"):
+        assert not mono_src & set(read_lines(tmp_path / "with" / f"{split}.src"))

@@ -72,3 +72,35 @@ def test_hidden_mse_through_a_projection_and_mask():
     assert hidden_mse(student, teacher, mask, projection).item() == pytest.approx(5 / 3)
     same_width = torch.tensor([[[1.0, 0.0, 4.0]]])
     assert hidden_mse(same_width, teacher[:, :1], torch.tensor([[True]])).item() == 0.0
+
+
+def test_topk_kd_with_every_token_is_full_kd():
+    from xldistill.losses import topk_kl_divergence
+
+    s = logits(STUDENT, TEACHER, GARBAGE)
+    t = logits(TEACHER, STUDENT, STUDENT)
+    values, ids = t.topk(3, dim=-1)
+    for temperature in (1.0, 2.0):
+        full = kl_divergence(s, t, LABELS, temperature)
+        assert topk_kl_divergence(s, ids, values, LABELS, temperature).item() == pytest.approx(full.item(), rel=1e-5)
+
+
+def test_topk_kd_renormalised_and_with_a_uniform_tail_by_hand():
+    from xldistill.losses import topk_kl_divergence
+
+    student, teacher = [1.0, 0.5, -1.0, 2.0], [4.0, 1.0, 0.0, 0.0]  # the teacher's two-token tail is uniform
+    s, t = logits(student), logits(teacher)
+    labels = torch.tensor([[0]])
+    values, ids = t.topk(2, dim=-1)  # tokens 0 and 1
+    temperature = 2.0
+    p_s = softmax(student, temperature)
+    # renormalised: the top 2 only
+    q = softmax(teacher[:2], temperature)
+    renormalised = temperature ** 2 * sum(qv * (math.log(qv) - math.log(p_s[v])) for v, qv in enumerate(q))
+    assert topk_kl_divergence(s, ids, values, labels, temperature).item() == pytest.approx(renormalised, rel=1e-5)
+    # with the tail logit (here exactly 0.0, the tail being uniform) it is the full divergence
+    tail = torch.tensor([[0.0]])
+    full = temperature ** 2 * kl_by_hand(student, teacher, temperature)
+    got = topk_kl_divergence(s, ids, values, labels, temperature, tail).item()
+    assert got == pytest.approx(full, rel=1e-5)
+    assert abs(renormalised - full) > 0.01  # the tail matters

@@ -140,3 +140,35 @@ def test_saved_model_loads_with_plain_transformers(setup, tmp_path):
     assert count_parameters(reloaded) == count_parameters(model)
     sources = corpus["test"][0][:3] + [next(line for line in corpus["test"][1] if "ü" in line)]  # non-ASCII too
     assert readme_snippet_output(tmp_path / "m", sources) == translate(model, tokenizer, sources, beam=2, max_length=48)
+
+
+def test_checkpoint_averaging_averages_the_last_checkpoints_and_survives_a_resume(setup, tmp_path):
+    _, corpus, tokenizer = setup
+    snapshots = {}
+    cfg = {"max_steps": 14, "checkpoint_every": 4, "eval_every": 7, "average_last": 2}
+
+    def snapshot(step):
+        snapshots[step] = weights(model_holder[0])
+
+    model_holder = [tiny_model(tokenizer, 1)]
+    result = train(model_holder[0], tokenizer, corpus["train"], corpus["dev"], {**TINY_TRAIN, **cfg},
+                   seed=1, work_dir=tmp_path / "a", on_step=snapshot)
+    assert result.average["steps"] == [8, 12]  # the last two checkpoints at or before max_steps
+    average = {k: (snapshots[8][k].float() + snapshots[12][k].float()) / 2 for k in snapshots[8]}
+    final = weights(model_holder[0])
+    matches_average = all(torch.allclose(final[k].float(), average[k], atol=1e-6) for k in final)
+    assert matches_average == result.average["kept"]
+    assert result.average["kept"] == (result.average["dev_bleu"] >= result.best_dev_bleu)
+
+    class Killed(Exception):
+        pass
+
+    def kill_at_step_10(step):
+        if step == 10:
+            raise Killed
+
+    with pytest.raises(Killed):
+        run(tokenizer, corpus, tmp_path / "b", cfg, on_step=kill_at_step_10)
+    resumed, resumed_result = run(tokenizer, corpus, tmp_path / "b", cfg)
+    assert resumed_result.resumed_from == 8 and resumed_result.average == result.average
+    assert same_weights(final, weights(resumed))

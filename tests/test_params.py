@@ -15,7 +15,7 @@ DEFAULTS = yaml.safe_load((PROJECT / "params.yaml").read_text())
 
 def test_defaults_are_valid_and_temp_is_a_float():
     params = validate(copy.deepcopy(DEFAULTS))
-    assert params["temp"] == 2.0 and isinstance(params["temp"], float)
+    assert params["temp"] == DEFAULTS["temp"] and isinstance(params["temp"], float)  # 1 in the file: an int
     assert isinstance(validate(with_change("temp", 4))["temp"], float)  # what `dvc exp run -S temp=4` writes
 
 

@@ -18,7 +18,8 @@ def test_dvc_repro_clean_then_nothing_to_do(project_copy):
             assert (project_copy / "data" / "clean" / f"{split}.{side}").stat().st_size > 0
     assert (project_copy / "data" / "clean" / "mono.tgt").exists()
     download = json.loads((project_copy / "metrics" / "download.json").read_text())
-    assert download["lines"] == {"train": 1500, "dev": 40, "test": 40, "mono": 100}
+    assert download["lines"] == {"train": 1500, "dev": 40, "test": 40, "mono": 100, "mono_src": 200}
+    assert len((project_copy / "data" / "mono_src" / "mono.src").read_text().splitlines()) == 200
     clean = json.loads((project_copy / "metrics" / "clean.json").read_text())
     assert clean["noise"]["precision"] >= 0.95 and clean["noise"]["recall"] >= 0.9
     assert clean["overlap_with_train"] == {"dev": 0, "test": 0}
@@ -64,17 +65,26 @@ def test_a_local_corpus_is_a_dependency_dvc_sees_change(project_copy, tmp_path):
         src, tgt = corpus[split]
         (mine / f"{split}.en").write_text("".join(line + "\n" for line in src))
         (mine / f"{split}.de").write_text("".join(line + "\n" for line in tgt))
+    # source-side text for forward translation: two lines repeat a dev and a train source
+    fresh = ["A completely new sentence about the weather.", "Another new sentence about a green house."]
+    (mine / "mono.en").write_text("".join(line + "\n" for line in fresh + [corpus["dev"][0][3], corpus["train"][0][7]]))
     params = tiny_params(source="local")
-    params["corpus"]["local"].update(train=str(mine / "train"), dev=str(mine / "dev"), test=str(mine / "test"))
+    params["corpus"]["local"].update(train=str(mine / "train"), dev=str(mine / "dev"), test=str(mine / "test"),
+                                     mono_src=str(mine / "mono.en"))
     write_params(project_copy, params)
     outside = subprocess.run(["python", "-m", "stages.download"], cwd=project_copy, capture_output=True, text=True)
     assert outside.returncode == 1 and "corpus.local.train" in outside.stderr and "dvc add" in outside.stderr
     assert not (project_copy / "data").exists()
 
     dvc(project_copy, "add", str(mine), "-o", "corpora/mine")  # as corpora/README.md says
-    params["corpus"]["local"].update(train="corpora/mine/train", dev="corpora/mine/dev", test="corpora/mine/test")
+    params["corpus"]["local"].update(train="corpora/mine/train", dev="corpora/mine/dev", test="corpora/mine/test",
+                                     mono_src="corpora/mine/mono.en")
     write_params(project_copy, params)
     dvc(project_copy, "repro", "clean")
+    # a forward-translation source that is also a train or dev source is dropped: it would leak
+    assert (project_copy / "data" / "mono_src" / "mono.src").read_text().splitlines() == fresh
+    clean = json.loads((project_copy / "metrics" / "clean.json").read_text())
+    assert clean["mono_src"]["removed"]["in_parallel"] == 2
     assert "up to date" in dvc(project_copy, "repro", "clean")
 
     train_en = project_copy / "corpora" / "mine" / "train.en"

@@ -61,10 +61,27 @@ def test_a_second_clone_reproduces_every_output_and_metric(project, tmp_path):
     dvc(clone, "repro")
     reproduced = compare_with(project, clone)
     assert reproduced["differ"] == [], reproduced
-    assert "models/student" in reproduced["identical"] and "data/distill" in reproduced["identical"]
+    assert {"models/student", "data/distill", "data/forward", "data/logits"} <= set(reproduced["identical"])
     assert set(reproduced["differ_only_in_timing"]) <= {
         f"metrics/{name}.json" for name in ("backtranslate", "teacher", "teacher_translate", "distill", "baseline",
                                             "evaluate")} | {"metrics/curves/quality_speed.csv"}
+
+
+@pytest.mark.slow
+def test_forward_translated_text_goes_to_the_student_and_its_logits_to_the_store(project):
+    distill = json.loads((project / "metrics" / "distill.json").read_text())
+    lines = distill["training_lines"]
+    parallel = len((project / "data" / "distill" / "train.src").read_text().splitlines())
+    assert lines["parallel"] == parallel and lines["forward_available"] == 150
+    assert lines["forward_translated"] == round(parallel * 0.05 / 0.95) > 0
+    forward = (project / "data" / "forward" / "train.tgt").read_text().splitlines()
+    assert len(forward) == 150 and all(forward)
+    # the store covers exactly the student's lines; the baseline never sees the forward-translated ones
+    store = json.loads((project / "data" / "logits" / "meta.json").read_text())
+    k = tiny_params()["teacher_logits"]["k"]
+    assert store["sentences"] == parallel + lines["forward_translated"] and store["k"] == k
+    assert distill["teacher_logits"] == f"stored top-{k}"
+    assert len((project / "data" / "augmented" / "train.src").read_text().splitlines()) == parallel
 
 
 @pytest.mark.slow

@@ -23,7 +23,7 @@ PAIRS = [("Hello world.", "Hallo Welt."), ("The dog sleeps.", "Der Hund schläft
 
 
 def files_cfg(fmt, train, **extra):
-    return {"format": fmt, "train": train, "dev": None, "test": None, "mono": None, **extra}
+    return {"format": fmt, "train": train, "dev": None, "test": None, "mono": None, "mono_src": None, **extra}
 
 
 def write_text_pair(prefix: Path, pairs=PAIRS):
@@ -37,6 +37,9 @@ def test_local_text_pair_with_bom_and_crlf(tmp_path):
     corpus = read_files(files_cfg("text", "train", mono="mono.de"), "en", "de", tmp_path)
     assert corpus.splits["train"] == ([s for s, _ in PAIRS], [t for _, t in PAIRS])
     assert corpus.mono == ["Eins.", "Zwei."]
+    (tmp_path / "mono.en").write_text("One.\nTwo.\nThree.\n")
+    corpus = read_files(files_cfg("text", "train", mono_src="mono.en"), "en", "de", tmp_path)
+    assert corpus.mono_src == ["One.", "Two.", "Three."] and corpus.mono == []
 
 
 def test_local_text_pair_of_different_lengths_names_both_files(tmp_path):
@@ -75,7 +78,8 @@ def test_jsonl_flat_and_translation_dict_and_missing_key(tmp_path):
 
 def hf_cfg(name, **extra):
     return {"name": str(name), "config": None, "revision": None, "field": "translation",
-            "train_split": "train", "dev_split": "validation", "test_split": "test", **extra}
+            "train_split": "train", "dev_split": "validation", "test_split": "test", "mono_src_split": None,
+            **extra}
 
 
 def test_hf_dataset_saved_to_disk(tmp_path):
@@ -90,6 +94,23 @@ def test_hf_dataset_saved_to_disk(tmp_path):
     assert "dev" not in corpus.splits  # carved from train later
     with pytest.raises(CorpusError, match=r"split 'train' row 0: missing key 'fr'"):
         read_hf(hf_cfg(tmp_path / "ds"), "en", "fr")
+
+
+def test_hf_source_side_monolingual_split(tmp_path):
+    import datasets
+
+    rows = [{"translation": {"en": s, "de": t}} for s, t in PAIRS]
+    datasets.DatasetDict({"train": datasets.Dataset.from_list(rows),
+                          "extra": datasets.Dataset.from_list([{"text": "Only English."}, {"text": "More."}]),
+                          "other": datasets.Dataset.from_list([{"fr": "Bonjour."}])}).save_to_disk(tmp_path / "ds")
+    corpus = read_hf(hf_cfg(tmp_path / "ds", mono_src_split="extra"), "en", "de")
+    assert corpus.mono_src == ["Only English.", "More."]
+    corpus = read_hf(hf_cfg(tmp_path / "ds", mono_src_split="train"), "en", "de")
+    assert corpus.mono_src == [s for s, _ in PAIRS]  # the source side of a parallel split
+    with pytest.raises(CorpusError, match="mono_src_split.*no split 'missing'"):
+        read_hf(hf_cfg(tmp_path / "ds", mono_src_split="missing"), "en", "de")
+    with pytest.raises(CorpusError, match="mono_src_split.*columns: fr"):
+        read_hf(hf_cfg(tmp_path / "ds", mono_src_split="other"), "en", "de")
 
 
 def test_hf_dataset_by_loader_with_top_level_columns(tmp_path):
@@ -112,7 +133,7 @@ def sha(path: Path) -> str:
 
 
 def url_cfg(files, train="corpus/train", **extra):
-    return {"format": "text", "train": train, "dev": None, "test": None, "mono": None,
+    return {"format": "text", "train": train, "dev": None, "test": None, "mono": None, "mono_src": None,
             "files": files, "timeout_s": 5, "retries": 0, **extra}
 
 

@@ -1,6 +1,7 @@
 """The built-in English→German corpus: grammar sentences, splits and labelled noise.
 
-Splits are drawn in a fixed order (test, dev, train, noise material, mono) from
+Splits are drawn in a fixed order (test, dev, train, noise material, mono,
+mono_src) from
 one seeded generator, every sentence unique by its folded source and target, so
 the splits are disjoint and the same seed and sizes give the same bytes. Noise
 goes into train only; ``train.noise`` holds one label per train line ("clean" or
@@ -94,9 +95,10 @@ def _label_later_copies_as_duplicates(labelled: list[tuple[str, str, str]]) -> l
 
 
 def write_builtin_corpus(out_dir: str | Path, *, seed: int, train_size: int, dev_size: int,
-                         test_size: int, mono_size: int, noise: float,
+                         test_size: int, mono_size: int, noise: float, mono_src_size: int = 0,
                          noise_types: list[str] | tuple[str, ...] = NOISE_TYPES) -> dict:
-    """Write {train,dev,test}.{src,tgt}, mono.tgt and train.noise into ``out_dir``."""
+    """Write {train,dev,test}.{src,tgt}, mono.tgt (German, for back-translation),
+    mono.src (English, for forward translation) and train.noise into ``out_dir``."""
     out_dir = Path(out_dir)
     sentences = UniqueSentences(seed)
     rng = random.Random(seed + 1)
@@ -111,10 +113,13 @@ def write_builtin_corpus(out_dir: str | Path, *, seed: int, train_size: int, dev
     rng.shuffle(labelled)
     labelled = _label_later_copies_as_duplicates(labelled)
     mono = [sentences.draw().target for _ in range(mono_size)]
+    # Drawn last, so that adding forward-translation text leaves every other file byte for byte the same.
+    mono_src = [sentences.draw().source for _ in range(mono_src_size)]
 
     for name, pairs in (("train", labelled), ("dev", dev), ("test", test)):
         write_lines(out_dir / f"{name}.src", (p[0] for p in pairs))
         write_lines(out_dir / f"{name}.tgt", (p[1] for p in pairs))
     write_lines(out_dir / "train.noise", (p[2] for p in labelled))
     write_lines(out_dir / "mono.tgt", mono)
+    write_lines(out_dir / "mono.src", mono_src)
     return {"noise_lines": n_noise}

@@ -1,14 +1,39 @@
-"""Student initialisation and the distillation loss the trainer is given."""
+"""The student's training data, its initialisation and the distillation loss the trainer is given."""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 import torch
 from transformers import MarianMTModel
 
 from xldistill import losses
 from xldistill.errors import XldistillError
+from xldistill.logit_store import LogitStore
 from xldistill.models import count_parameters
+from xldistill.stage_io import read_split
 from xldistill.trainer import LossFn
+
+AUGMENTED = Path("data/augmented")  # the references (plus back-translations): word-level KD and the baseline
+DISTILL = Path("data/distill")      # the teacher's translations of the same sources: sequence-level KD
+FORWARD = Path("data/forward")      # the teacher's translations of source-side monolingual text
+
+
+def forward_lines(n_parallel: int, n_available: int, share: float) -> int:
+    """Forward-translated lines so that they make up ``share`` of the student's data, at most all there are."""
+    return min(n_available, round(n_parallel * share / (1 - share)))
+
+
+def student_training_pairs(mode: str, forward_share: float) -> tuple[tuple[list, list], dict]:
+    """The student's training pairs: the parallel data (references for `word`, the
+    teacher's translations for `seq` and `seq+word`) followed by the forward-translated
+    monolingual text. The teacher_logits stage and the distill stage both call this,
+    so that the store and the student see the same lines in the same order."""
+    src, tgt = read_split(DISTILL if mode in ("seq", "seq+word") else AUGMENTED, "train")
+    forward_src, forward_tgt = read_split(FORWARD, "train") if forward_share > 0 else ([], [])
+    n_forward = forward_lines(len(src), len(forward_src), forward_share)
+    counts = {"parallel": len(src), "forward_translated": n_forward, "forward_available": len(forward_src)}
+    return (src + forward_src[:n_forward], tgt + forward_tgt[:n_forward]), counts
 
 
 def size_warning(student: MarianMTModel, teacher: MarianMTModel) -> str | None:
@@ -60,6 +85,24 @@ class HiddenProjection(torch.nn.Module):
         self.maps = torch.nn.ModuleList(
             torch.nn.Linear(student_width, teacher_width, bias=False) if student_width != teacher_width
             else torch.nn.Identity() for _ in pairs)
+
+
+def stored_distillation_loss(store: LogitStore, *, temperature: float, alpha: float,
+                             label_smoothing: float, tail: bool = True) -> LossFn:
+    """alpha·KD + (1−alpha)·CE with KD against the stored top-k teacher logits (and,
+    with ``tail``, the uniform tail that stands for the rest): one student forward
+    per step, no teacher."""
+
+    def loss_fn(model: MarianMTModel, batch: dict) -> torch.Tensor:
+        logits = model(input_ids=batch["input_ids"], attention_mask=batch["attention_mask"],
+                       decoder_input_ids=batch["decoder_input_ids"]).logits
+        labels = batch["labels"]
+        top_ids, top_logits, tail_logit = store.lookup(batch["index"], labels.shape[1], labels.device)
+        kd = losses.topk_kl_divergence(logits, top_ids, top_logits, labels, temperature,
+                                       tail_logit if tail else None)
+        return losses.with_cross_entropy(kd, logits, labels, alpha=alpha, label_smoothing=label_smoothing)
+
+    return loss_fn
 
 
 def distillation_loss(teacher: MarianMTModel, *, kind: str, temperature: float, alpha: float,

@@ -7,6 +7,8 @@ non-pad target positions only, so padding never dilutes or adds to it.
 
 from __future__ import annotations
 
+import math
+
 import torch
 import torch.nn.functional as F
 
@@ -38,13 +40,55 @@ def kl_divergence(student_logits: torch.Tensor, teacher_logits: torch.Tensor, la
     return per_position.mean() * temperature ** 2
 
 
+def topk_kl_divergence(student_logits: torch.Tensor, teacher_top_ids: torch.Tensor,
+                       teacher_top_logits: torch.Tensor, labels: torch.Tensor, temperature: float,
+                       teacher_tail_logit: torch.Tensor | None = None) -> torch.Tensor:
+    """Word-level KD against a stored teacher: its top-k logits ([batch, length, k] ids
+    and values) and, optionally, one logit that stands for each of the other V − k
+    tokens ([batch, length]; the uniform tail that reproduces their total mass at T = 1):
+
+        KD = T² · (1/N) Σ_positions Σ_v q_t(v) · (log q_t(v) − log p_s(v)),  p_s = softmax(s / T),
+        q_t = softmax over the k logits / T, and the tail logit / T for each other token;
+        without a tail logit, q_t is the top-k renormalised (the tail gets no mass).
+
+    With k = V both are ``kl_divergence`` exactly. Why the tail: a teacher trained
+    with label smoothing spreads about 10 % of its mass over the whole vocabulary,
+    and at T = 2 that tail outweighs its top 8; renormalised top-k then teaches
+    the student a much sharper distribution than the teacher's."""
+    mask = _positions(labels)
+    log_p_s = F.log_softmax(student_logits[mask].float() / temperature, dim=-1)
+    log_p_s_top = log_p_s.gather(-1, teacher_top_ids[mask])
+    top = teacher_top_logits[mask].float() / temperature
+    n_tail = log_p_s.shape[-1] - top.shape[-1]
+    if teacher_tail_logit is None or n_tail == 0:
+        log_q_top = F.log_softmax(top, dim=-1)
+        per_position = (log_q_top.exp() * (log_q_top - log_p_s_top)).sum(-1)
+        return per_position.mean() * temperature ** 2
+    log_n_tail = math.log(n_tail)
+    # normaliser over the k logits and n_tail copies of the tail logit
+    log_z = torch.logsumexp(torch.cat([top, teacher_tail_logit[mask].float()[:, None] / temperature + log_n_tail],
+                                      dim=-1), dim=-1, keepdim=True)
+    log_q_top = top - log_z
+    log_q_each_tail = teacher_tail_logit[mask].float() / temperature - log_z[:, 0]
+    mean_log_p_s_tail = (log_p_s.sum(-1) - log_p_s_top.sum(-1)) / n_tail
+    per_position = ((log_q_top.exp() * (log_q_top - log_p_s_top)).sum(-1)
+                    + n_tail * log_q_each_tail.exp() * (log_q_each_tail - mean_log_p_s_tail))
+    return per_position.mean() * temperature ** 2
+
+
+def with_cross_entropy(kd: torch.Tensor, student_logits: torch.Tensor, labels: torch.Tensor, *,
+                       alpha: float, label_smoothing: float = 0.0) -> torch.Tensor:
+    """loss = alpha · KD + (1 − alpha) · CE(reference)."""
+    if alpha == 1.0:
+        return kd
+    return alpha * kd + (1 - alpha) * cross_entropy(student_logits, labels, label_smoothing)
+
+
 def word_kd(student_logits: torch.Tensor, teacher_logits: torch.Tensor, labels: torch.Tensor, *,
             temperature: float, alpha: float, label_smoothing: float = 0.0) -> torch.Tensor:
     """loss = alpha · KD + (1 − alpha) · CE(reference)."""
     kd = kl_divergence(student_logits, teacher_logits, labels, temperature)
-    if alpha == 1.0:
-        return kd
-    return alpha * kd + (1 - alpha) * cross_entropy(student_logits, labels, label_smoothing)
+    return with_cross_entropy(kd, student_logits, labels, alpha=alpha, label_smoothing=label_smoothing)
 
 
 def softmax_mse(student_logits: torch.Tensor, teacher_logits: torch.Tensor, labels: torch.Tensor,

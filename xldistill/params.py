@@ -49,7 +49,7 @@ def _path() -> Value:
 
 
 CORPUS_FILES = {"format": Value(str, choices=("text", "tsv", "jsonl")),
-                "train": Value(str), "dev": _path(), "test": _path(), "mono": _path()}
+                "train": Value(str), "dev": _path(), "test": _path(), "mono": _path(), "mono_src": _path()}
 
 MODEL = {
     "d_model": _count(min=8),
@@ -77,6 +77,7 @@ TRAIN = {
     "dev_bleu_lines": _count(min=1),
     # not "no": DVC writes params back as YAML 1.2, where a bare no is a string PyYAML reads as false
     "mixed_precision": Value(str, choices=("fp32", "bf16", "fp16")),
+    "average_last": _count(),  # > 1: average the weights of the last n checkpoints (kept if better on dev)
 }
 
 SCHEMA = {
@@ -91,6 +92,7 @@ SCHEMA = {
         "builtin": {
             "train_size": _count(min=1),
             "mono_size": _count(),
+            "mono_src_size": _count(),
             "noise": _number(min=0, max=0.9),
         },
         "local": dict(CORPUS_FILES, train=_path()),
@@ -102,6 +104,7 @@ SCHEMA = {
             "train_split": Value(str),
             "dev_split": _path(),
             "test_split": _path(),
+            "mono_src_split": _path(),
         },
         "url": dict(CORPUS_FILES, train=_path(),
                     files=ListOf({"url": Value(str), "sha256": _path()}),
@@ -146,11 +149,18 @@ SCHEMA = {
         "nbest": _count(min=1),
         "max_length": _count(min=1),
         "batch_size": _count(min=1),
+        "mono_lines": _count(),  # source-side monolingual lines to forward-translate (data/forward)
+        "mono_beam": _count(min=1),
+    },
+    "teacher_logits": {
+        "k": _count(min=1),  # the teacher's top-k logits per target position, for word-level KD
     },
     "distill": {
         "mode": Value(str, choices=("word", "seq", "seq+word")),
         "loss": Value(str, choices=("kl", "mse")),
         "alpha": _number(min=0, max=1),
+        "teacher_logits": Value(str, choices=("stored", "stored_topk", "live")),
+        "forward_share": _number(min=0, max=0.95),
         "hidden": {"weight": _number(min=0), "student_layers": ListOf(_count()),
                    "teacher_layers": ListOf(_count())},
         "init": Value(str, choices=("scratch", "teacher")),

@@ -1,7 +1,9 @@
 """Corpus sources for the download stage: local files, Hugging Face datasets, URLs.
 
 Each reader returns a ``Corpus``: parallel splits (a split may be missing, then
-it is carved from train) and optional target-side monolingual text.
+it is carved from train), optional target-side monolingual text (for
+back-translation) and optional source-side monolingual text (for the teacher to
+forward-translate for its student).
 """
 
 from __future__ import annotations
@@ -22,7 +24,8 @@ SPLITS = ("train", "dev", "test")
 @dataclass
 class Corpus:
     splits: dict = field(default_factory=dict)  # split name -> (sources, targets)
-    mono: list = field(default_factory=list)
+    mono: list = field(default_factory=list)      # target language
+    mono_src: list = field(default_factory=list)  # source language
 
 
 def _check_line(path: Path, number: int, text: str, what: str) -> str:
@@ -99,6 +102,8 @@ def read_files(cfg: dict, src_lang: str, tgt_lang: str, root: Path) -> Corpus:
             raise CorpusError(f"{shown}: the training data is empty")
     if cfg["mono"]:
         corpus.mono = read_lines(root / cfg["mono"])
+    if cfg["mono_src"]:
+        corpus.mono_src = read_lines(root / cfg["mono_src"])
     return corpus
 
 
@@ -143,7 +148,33 @@ def read_hf(cfg: dict, src_lang: str, tgt_lang: str) -> Corpus:
         if split == "train" and not src:
             raise CorpusError(f"Hugging Face dataset {name!r} split {hf_split!r} is empty")
         corpus.splits[split] = (src, tgt)
+    if cfg["mono_src_split"]:
+        corpus.mono_src = _hf_source_side(dataset, name, cfg["mono_src_split"], cfg["field"], src_lang)
     return corpus
+
+
+def _hf_source_side(dataset, name: str, split: str, column: str | None, src_lang: str) -> list[str]:
+    """The source-language side of a split (its target side, if any, is not read): rows
+    {column: {src_lang: ..}}, or a top-level src_lang or `text` column."""
+    if split not in dataset:
+        raise CorpusError(f"corpus.hf.mono_src_split: Hugging Face dataset {name!r} has no split {split!r} "
+                          f"(splits: {', '.join(dataset)})")
+    rows = dataset[split]
+    if column and column in rows.column_names:
+        records = rows[column]
+    else:
+        key = next((c for c in (src_lang, "text") if c in rows.column_names), None)
+        if key is None:
+            raise CorpusError(f"corpus.hf.mono_src_split: split {split!r} of {name!r} has neither a "
+                              f"{column!r}, a {src_lang!r} nor a 'text' column (columns: {', '.join(rows.column_names)})")
+        records = [{src_lang: text} for text in rows[key]]
+    lines = []
+    for index, record in enumerate(records):
+        where = f"Hugging Face dataset {name!r} split {split!r} row {index}"
+        if not isinstance(record, dict) or not isinstance(record.get(src_lang), str):
+            raise CorpusError(f"{where}: expected a string under {src_lang!r}")
+        lines.append(_check_line(Path(name), index, record[src_lang], src_lang))
+    return lines
 
 
 def read_url(cfg: dict, src_lang: str, tgt_lang: str) -> Corpus:

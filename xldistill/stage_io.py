@@ -44,6 +44,8 @@ def train_and_save(model: MarianMTModel, tokenizer: MarianTokenizer, train_pairs
     metrics = {"params": count_parameters(model), "train_seconds": result.train_seconds,
                "train_target_tokens_per_s": result.target_tokens_per_s, "steps": result.steps,
                "best_step": result.best_step, "stopped_early": result.stopped_early}
+    if result.average:
+        metrics["checkpoint_average"] = result.average
     for split in ("dev", "test"):
         metrics[split] = evaluate(model, tokenizer, *read_split(clean_dir, split), beam=beam,
                                   max_length=max_length)
