@@ -27,14 +27,17 @@ from bench.temp_sweep import experiments  # noqa: E402
 
 # name → (what it shows, the -S overrides against the defaults)
 VARIANTS = {
-    "defaults": ("the defaults", []),
-    "live": ("word KD with a teacher forward every step (full softmax)", ["distill.teacher_logits=live"]),
-    "topk": ("word KD from the store, top-k renormalised (no tail)", ["distill.teacher_logits=stored_topk"]),
-    "no_forward": ("no forward-translated monolingual text", ["distill.forward_share=0"]),
-    "word_only": ("word KD on the references only (no sequence-level KD)",
-                  ["distill.mode=word", "distill.forward_share=0"]),
-    "teacher_ls": ("the teacher trained with label smoothing 0.1", ["teacher.train.label_smoothing=0.1"]),
-    "no_average": ("the teacher without checkpoint averaging", ["teacher.train.average_last=0"]),
+    "defaults": ("word KD from the stored top-k logits with the tail, T = 1", []),
+    "live": ("a teacher forward every step (full softmax)", ["distill.teacher_logits=live"]),
+    "topk": ("the stored top-k renormalised, no tail", ["distill.teacher_logits=stored_topk"]),
+    "t2": ("temperature 2 from the store", ["temp=2"]),
+    "t2_live": ("temperature 2, live teacher (the earlier default)", ["temp=2", "distill.teacher_logits=live"]),
+    "t2_k128": ("temperature 2, top-128 stored", ["temp=2", "teacher_logits.k=128"]),
+    "forward": ("30 % of the student's lines forward-translated mono", ["distill.forward_share=0.3"]),
+    "seq_word": ("sequence- and word-level KD", ["distill.mode=seq+word"]),
+    "seq_forward": ("sequence-level KD, half the lines forward-translated", ["distill.mode=seq", "distill.forward_share=0.5"]),
+    "teacher_no_ls": ("the teacher without label smoothing, its last 4 checkpoints averaged",
+                      ["teacher.train.label_smoothing=0", "teacher.train.average_last=4"]),
 }
 
 

@@ -7,7 +7,8 @@ For each seed: a fresh clone of the committed project, `dvc repro` with
 `-S seed=N` (the seed draws the built-in corpus, every initialisation and every
 batch order, so each seed is a different corpus and different models), timed
 wall-clock, then teacher, KD student and baseline test BLEU (beam 4) in
-transformers and CTranslate2 and the KD gain. One seed's gain moves by more than
+transformers and CTranslate2, the KD gain, and how much the student's and the
+baseline's dev BLEU still climbed over their last evaluation interval. One seed's gain moves by more than
 a BLEU point with the initialisation alone; the mean and the worst of several
 seeds are the figures to quote. Writes bench/results/seeds.json.
 """
@@ -39,6 +40,14 @@ def set_param(params: dict, dotted: str, value) -> None:
     node[last] = value
 
 
+def last_climb(curve: Path) -> float:
+    """Greedy dev BLEU gained between the last two evaluations of a training curve: near 0 when the
+    model has converged; large when it is still step-limited and its final BLEU depends on timing."""
+    rows = curve.read_text().splitlines()[1:]
+    bleu = [float(row.split(",")[3]) for row in rows]
+    return round(bleu[-1] - bleu[-2], 2) if len(bleu) > 1 else 0.0
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seeds", type=int, nargs="+", default=[1234, 1, 2])
@@ -62,10 +71,12 @@ def main() -> None:
             subprocess.run(["dvc", "repro"], cwd=project, check=True, env=GIT_ENV, stdout=subprocess.DEVNULL)
             wall = time.perf_counter() - started
             metrics = json.loads((project / "metrics" / "evaluate.json").read_text())
+            climb = {name: last_climb(project / "metrics" / "curves" / f"{name}.csv") for name in ("student", "baseline")}
         bleu = {name: metrics[name]["bleu"] for name in
                 ("teacher", "student", "baseline", "teacher_ct2", "student_ct2", "baseline_ct2")}
         rows.append({"seed": seed, **bleu, "kd_gain": round(bleu["student"] - bleu["baseline"], 2),
                      "kd_gain_ct2": round(bleu["student_ct2"] - bleu["baseline_ct2"], 2),
+                     "student_dev_climb_last_eval": climb["student"], "baseline_dev_climb_last_eval": climb["baseline"],
                      "cold_repro_min": round(wall / 60, 1)})
         print(rows[-1], file=sys.stderr)
     gains = [row["kd_gain"] for row in rows]

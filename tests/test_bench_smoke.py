@@ -88,6 +88,7 @@ def test_seeds(tmp_path):
     (row,) = results["rows"]
     assert row["seed"] == 5 and row["kd_gain"] == round(row["student"] - row["baseline"], 2)
     assert row["cold_repro_min"] > 0 and results["summary"]["kd_gain_min"] == row["kd_gain"]
+    assert isinstance(row["student_dev_climb_last_eval"], float)
 
 
 @pytest.mark.slow

@@ -6,7 +6,7 @@ then step: loss (a function the caller passes in) → backward → clip → Adam
 on BLEU, keep the best weights; every ``checkpoint_every`` steps a checkpoint
 that a rerun resumes from (same final weights as an uninterrupted run). With
 ``average_last`` n > 1 the weights of the last n checkpoints are averaged at the
-end (a cheap, standard gain for a teacher) and kept if better on dev.
+end (as Vaswani et al. 2017 did for their models) and kept if better on dev.
 
 Runs unchanged on CPU, one GPU, or several under ``accelerate launch`` /
 ``torchrun``: each process takes every n-th batch and DDP averages gradients.
