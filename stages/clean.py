@@ -3,8 +3,9 @@
 Train lines pass the rule filters in params.yaml (`clean`); dev and test are
 normalized but never filtered, and their overlap with train is reported; mono
 (target side) and mono_src (source side, → data/mono_src/) get the one-sided
-rules, and mono_src also loses every line whose source occurs in train, dev or test, so that the
-teacher's forward translations never leak an evaluation sentence to the student. On the builtin corpus the removed lines are scored
+rules, and mono_src also loses every line whose source occurs in train, dev or
+test, so that the teacher's forward translations never leak an evaluation
+sentence to the student. On the builtin corpus the removed lines are scored
 against the injected noise labels (precision, recall).
 """
 
@@ -55,7 +56,8 @@ def main() -> None:
     train = frame[kept]
     mono_text, mono_kept, mono_removed = clean_mono(read_series(IN_DIR / "mono.tgt"), cfg, lang=tgt_lang)
     held_out = {split: normalized(read_series(IN_DIR / f"{split}.src")) for split in ("dev", "test")}
-    mono_src_text, mono_src_kept, mono_src_removed = clean_mono(read_series(IN_DIR / "mono.src"), cfg, lang=src_lang)
+    mono_src_text, mono_src_kept, mono_src_removed = clean_mono(read_series(IN_DIR / "mono.src"), cfg,
+                                                                lang=src_lang)
     parallel_keys = set(pd.concat([train["src"], *held_out.values()]).map(dedup_key))
     in_parallel = mono_src_text.map(dedup_key).isin(parallel_keys).to_numpy() & mono_src_kept
     mono_src_removed["in_parallel"] = int(in_parallel.sum())

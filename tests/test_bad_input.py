@@ -24,7 +24,7 @@ PAIRS = [("The dog sleeps in the garden.", "Der Hund schläft im Garten."),
 
 
 def text_cfg(train="train", **extra):
-    return {"format": "text", "train": train, "dev": None, "test": None, "mono": None, **extra}
+    return {"format": "text", "train": train, "dev": None, "test": None, "mono": None, "mono_src": None, **extra}
 
 
 def write_pair(folder, src_bytes: bytes, tgt_bytes: bytes, prefix="train"):
@@ -108,6 +108,7 @@ def raw_corpus(project, train, dev, test, mono=("Ein Satz.",)):
         (raw / f"{split}.src").write_bytes(lines(pairs, 0))
         (raw / f"{split}.tgt").write_bytes(lines(pairs, 1))
     (raw / "mono.tgt").write_text("".join(m + "\n" for m in mono))
+    (raw / "mono.src").write_text("A sentence for forward translation.\n")
 
 
 def test_a_corpus_that_cleaning_empties_names_the_rule_that_removed_most(tmp_path, monkeypatch):
