@@ -300,6 +300,7 @@ def train(model: MarianMTModel, tokenizer: MarianTokenizer, train_pairs: tuple[l
                 eval_started = time.perf_counter()
                 dev_loss, dev_bleu = evaluate()
                 state["eval_seconds"] += time.perf_counter() - eval_started
+                state["train_seconds"] = time.perf_counter() - started  # includes the eval it subtracts
                 state["curve"].append({"step": state["step"],
                                        "train_loss": round(state["running_loss"] / state["running_steps"], 4),
                                        "dev_loss": round(dev_loss, 4), "dev_bleu": dev_bleu,
