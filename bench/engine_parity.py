@@ -19,11 +19,11 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.common import PROJECT, RESULTS, report  # noqa: E402
-from xldistill.engines import CTranslate2Engine, Engine  # noqa: E402
-from xldistill.models import start_embedding_norm  # noqa: E402
-from xldistill.quantize import convert_ctranslate2  # noqa: E402
-from xldistill.stage_io import read_split  # noqa: E402
-from xldistill.translate import score  # noqa: E402
+from xldistill.translation.engines import CTranslate2Engine, Engine  # noqa: E402
+from xldistill.translation.models import start_embedding_norm  # noqa: E402
+from xldistill.translation.quantize import convert_ctranslate2  # noqa: E402
+from xldistill.translation.stage_io import read_split  # noqa: E402
+from xldistill.translation.translate import score  # noqa: E402
 
 MODELS = ("teacher", "student", "baseline", "reverse")
 

@@ -19,9 +19,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.common import PROJECT, RESULTS, report  # noqa: E402
-from xldistill.engines import open_engine, timed_translation  # noqa: E402
-from xldistill.stage_io import read_split  # noqa: E402
-from xldistill.translate import score  # noqa: E402
+from xldistill.translation.engines import open_engine, timed_translation  # noqa: E402
+from xldistill.translation.stage_io import read_split  # noqa: E402
+from xldistill.translation.translate import score  # noqa: E402
 
 ENGINES = {"teacher": "teacher", "student": "student", "student_int8_torch": "student-int8",
            "student_int8_ct2": "student-ct2"}

@@ -7,7 +7,8 @@ For each seed: a fresh clone of the committed project, `dvc repro` with
 `-S seed=N` (the seed draws the built-in corpus, every initialisation and every
 batch order, so each seed is a different corpus and different models), timed
 wall-clock, then teacher, KD student and baseline test BLEU (beam 4) in
-transformers and CTranslate2, the KD gain, and how much the student's and the
+transformers and CTranslate2, the KD gain, the classification branch's German test
+accuracies (KD student, int8, hard-label student, upper bound, translate-test), and how much the student's and the
 baseline's dev BLEU still climbed over their last evaluation interval. One seed's gain moves by more than
 a BLEU point with the initialisation alone; the mean and the worst of several
 seeds are the figures to quote. Writes bench/results/seeds.json.
@@ -48,6 +49,14 @@ def last_climb(curve: Path) -> float:
     return round(bleu[-1] - bleu[-2], 2) if len(bleu) > 1 else 0.0
 
 
+def classification_row(metrics: dict) -> dict:
+    """German test accuracy of the classification branch (metrics/cls_evaluate.json)."""
+    accuracy = {name: metrics[name].get("accuracy") for name in
+                ("student", "student_int8", "student_hard", "supervised", "translate_test")}
+    return {**{f"cls_{name}": value for name, value in accuracy.items()},
+            "cls_kd_minus_hard": round(accuracy["student"] - accuracy["student_hard"], 2)}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seeds", type=int, nargs="+", default=[1234, 1, 2])
@@ -72,15 +81,18 @@ def main() -> None:
             wall = time.perf_counter() - started
             metrics = json.loads((project / "metrics" / "evaluate.json").read_text())
             climb = {name: last_climb(project / "metrics" / "curves" / f"{name}.csv") for name in ("student", "baseline")}
+            classification = json.loads((project / "metrics" / "cls_evaluate.json").read_text())
         bleu = {name: metrics[name]["bleu"] for name in
                 ("teacher", "student", "baseline", "teacher_ct2", "student_ct2", "baseline_ct2")}
         rows.append({"seed": seed, **bleu, "kd_gain": round(bleu["student"] - bleu["baseline"], 2),
                      "kd_gain_ct2": round(bleu["student_ct2"] - bleu["baseline_ct2"], 2),
                      "student_dev_climb_last_eval": climb["student"], "baseline_dev_climb_last_eval": climb["baseline"],
-                     "cold_repro_min": round(wall / 60, 1)})
+                     **classification_row(classification), "cold_repro_min": round(wall / 60, 1)})
         print(rows[-1], file=sys.stderr)
     gains = [row["kd_gain"] for row in rows]
+    cls_gains = [row["cls_kd_minus_hard"] for row in rows]
     summary = {"kd_gain_mean": round(statistics.mean(gains), 2), "kd_gain_min": min(gains),
+               "cls_kd_minus_hard_mean": round(statistics.mean(cls_gains), 2),
                "cold_repro_min_max": max(row["cold_repro_min"] for row in rows)}
     report(rows, args.out, overrides=args.set, summary=summary)
     print(summary)

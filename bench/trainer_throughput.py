@@ -30,10 +30,12 @@ import yaml
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.common import PROJECT, RESULTS, report  # noqa: E402
-from xldistill.distill import distillation_loss  # noqa: E402
-from xldistill.models import build_marian, load_marian  # noqa: E402
-from xldistill.stage_io import read_split  # noqa: E402
-from xldistill.trainer import collate, encode_pairs, make_batches, seed_everything, train  # noqa: E402
+from xldistill.translation.distill import distillation_loss  # noqa: E402
+from xldistill.translation.models import build_marian, load_marian  # noqa: E402
+from xldistill.translation.stage_io import read_split  # noqa: E402
+from xldistill.translation.task import collate, encode_pairs, make_batches  # noqa: E402
+from xldistill.training.trainer import seed_everything  # noqa: E402
+from xldistill.translation.task import train_translation  # noqa: E402
 
 
 def batch_order(batches: list, steps: int, seed: int) -> list:
@@ -94,10 +96,11 @@ def hf_trainer(model, data, batches, pad_id, lr, tokenizer) -> float:
 
 def project_trainer(model, pairs, dev, cfg, steps, tokenizer, loss_fn=None, frozen=()) -> float:
     with tempfile.TemporaryDirectory() as work:
-        result = train(model, tokenizer, pairs, dev, dict(cfg, max_steps=steps, eval_every=10 ** 9,
-                                                          checkpoint_every=10 ** 9),
-                       seed=1234, work_dir=Path(work), loss_fn=loss_fn, frozen_modules=frozen, name="bench")
-    return result.target_tokens_per_s
+        result = train_translation(model, tokenizer, pairs, dev,
+                                   dict(cfg, max_steps=steps, eval_every=10 ** 9, checkpoint_every=10 ** 9),
+                                   seed=1234, work_dir=Path(work), loss_fn=loss_fn, frozen_modules=frozen,
+                                   name="bench")
+    return result.items_per_s
 
 
 def profile_both(variants: dict, steps: int, top: int = 12) -> dict:

@@ -14,13 +14,14 @@ from pathlib import Path
 from transformers import MarianTokenizer
 
 from xldistill.cli import run_stage
-from xldistill.models import build_marian, count_parameters, save_model
+from xldistill.translation.models import build_marian, count_parameters, save_model
 from xldistill.params import load_params
-from xldistill.stage_io import evaluate, read_split
-from xldistill.textio import atomic_dir, read_lines, write_json_atomic, write_lines
-from xldistill.trainer import seed_everything, train, write_curve
-from xldistill.translate import translate
-from xldistill.vocab import BT_TAG
+from xldistill.translation.stage_io import evaluate, read_split
+from xldistill.data.textio import atomic_dir, read_lines, write_json_atomic, write_lines
+from xldistill.training.trainer import seed_everything, write_curve
+from xldistill.translation.task import train_translation
+from xldistill.translation.translate import translate
+from xldistill.data.vocab import BT_TAG
 
 CLEAN = Path("data/clean")
 TOKENIZER = Path("models/tokenizer")
@@ -54,7 +55,7 @@ def main() -> None:
             tokenizer = MarianTokenizer.from_pretrained(str(TOKENIZER))
             model = build_marian(tokenizer, cfg["model"], max_positions=cfg["model"]["max_positions"])
             # Reverse direction: target → source, on the same joint vocabulary.
-            result = train(model, tokenizer, (tgt, src), (dev_tgt, dev_src), cfg["train"], seed=params["seed"],
+            result = train_translation(model, tokenizer, (tgt, src), (dev_tgt, dev_src), cfg["train"], seed=params["seed"],
                            work_dir=WORK_DIR, curve_path=CURVE, name="reverse")
             save_model(model, tokenizer, model_out, beam=cfg["beam"], max_length=cfg["max_length"])
             dev_scores = evaluate(model, tokenizer, dev_tgt, dev_src, beam=cfg["beam"],

@@ -9,11 +9,11 @@ from pathlib import Path
 from transformers import MarianTokenizer
 
 from xldistill.cli import run_stage
-from xldistill.models import build_marian
+from xldistill.translation.models import build_marian
 from xldistill.params import load_params
-from xldistill.stage_io import read_split, train_and_save
-from xldistill.textio import write_json_atomic
-from xldistill.trainer import seed_everything
+from xldistill.translation.stage_io import read_split, train_and_save
+from xldistill.data.textio import write_json_atomic
+from xldistill.training.trainer import seed_everything
 
 AUGMENTED = Path("data/augmented")
 TOKENIZER = Path("models/tokenizer")

@@ -16,11 +16,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from xldistill.cleaning import clean_mono, clean_parallel, normalized, score_against_labels
+from xldistill.data.cleaning import clean_mono, clean_parallel, normalized, score_against_labels
 from xldistill.cli import run_stage
 from xldistill.errors import CorpusError
 from xldistill.params import load_params
-from xldistill.textio import atomic_dir, dedup_key, read_lines, write_json_atomic, write_lines
+from xldistill.data.textio import atomic_dir, dedup_key, read_lines, write_json_atomic, write_lines
 
 IN_DIR = Path("data/raw")
 OUT_DIR = Path("data/clean")

@@ -20,15 +20,16 @@ from pathlib import Path
 from transformers import MarianTokenizer
 
 from xldistill.cli import run_stage
-from xldistill.distill import (HiddenProjection, distillation_loss, shrink_from_teacher, size_warning,
+from xldistill.translation.distill import (HiddenProjection, distillation_loss, shrink_from_teacher, size_warning,
                                stored_distillation_loss, student_training_pairs)
 from xldistill.errors import ParamsError
-from xldistill.logit_store import LogitStore
-from xldistill.models import build_marian, load_marian
+from xldistill.translation.logit_store import LogitStore
+from xldistill.translation.models import build_marian, load_marian
 from xldistill.params import load_params
-from xldistill.stage_io import train_and_save
-from xldistill.textio import write_json_atomic
-from xldistill.trainer import cross_entropy, seed_everything
+from xldistill.translation.stage_io import train_and_save
+from xldistill.data.textio import write_json_atomic
+from xldistill.translation.task import cross_entropy
+from xldistill.training.trainer import seed_everything
 
 LOGITS = Path("data/logits")
 TOKENIZER = Path("models/tokenizer")

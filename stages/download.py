@@ -12,12 +12,12 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from xldistill.builtin_corpus import write_builtin_corpus
+from xldistill.data.builtin_corpus import write_builtin_corpus
 from xldistill.cli import run_stage
 from xldistill.errors import CorpusError
 from xldistill.params import load_params
-from xldistill.sources import SPLITS, carve_splits, read_files, read_hf, read_url
-from xldistill.textio import atomic_dir, count_lines, sha256_file, write_json_atomic, write_lines
+from xldistill.data.sources import SPLITS, carve_splits, read_files, read_hf, read_url
+from xldistill.data.textio import atomic_dir, count_lines, sha256_file, write_json_atomic, write_lines
 
 OUT_DIR = Path("data/raw")
 METRICS = Path("metrics/download.json")

@@ -19,13 +19,13 @@ import io
 from pathlib import Path
 
 from xldistill.cli import run_stage
-from xldistill.engines import open_engine, timed_translation
-from xldistill.frontier import frontier
-from xldistill.models import size_on_disk
+from xldistill.translation.engines import open_engine, timed_translation
+from xldistill.translation.frontier import frontier
+from xldistill.translation.models import size_on_disk
 from xldistill.params import load_params
-from xldistill.stage_io import read_split
-from xldistill.textio import atomic_dir, write_json_atomic, write_lines, write_text_atomic
-from xldistill.translate import score
+from xldistill.translation.stage_io import read_split
+from xldistill.data.textio import atomic_dir, write_json_atomic, write_lines, write_text_atomic
+from xldistill.translation.translate import score
 
 CLEAN = Path("data/clean")
 # entry → (the trained model it runs, its folder)

@@ -8,10 +8,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from xldistill.cli import run_stage
-from xldistill.models import size_on_disk
+from xldistill.translation.models import size_on_disk
 from xldistill.params import load_params
-from xldistill.quantize import convert_ctranslate2, save_torch_int8
-from xldistill.textio import atomic_dir, write_json_atomic
+from xldistill.translation.quantize import convert_ctranslate2, save_torch_int8
+from xldistill.data.textio import atomic_dir, write_json_atomic
 
 STUDENT = Path("models/student")
 CT2_OUT = Path("models/student-ct2")

@@ -13,8 +13,8 @@ from pathlib import Path
 
 from xldistill.cli import run_stage
 from xldistill.params import load_params
-from xldistill.quantize import convert_ctranslate2
-from xldistill.textio import atomic_dir
+from xldistill.translation.quantize import convert_ctranslate2
+from xldistill.data.textio import atomic_dir
 
 TEACHER = Path("models/teacher")
 CT2_OUT = Path("models/teacher-ct2")

@@ -1,5 +1,5 @@
 """teacher_logits stage: the teacher's top-k logits on every target position of
-the student's training data → data/logits/ (xldistill/logit_store.py).
+the student's training data → data/logits/ (xldistill/translation/logit_store.py).
 
 Word-level KD then trains from the store (`distill.teacher_logits: stored`) at
 about the cost of a plain step instead of paying a teacher forward every step.
@@ -17,11 +17,11 @@ from pathlib import Path
 from transformers import MarianTokenizer
 
 from xldistill.cli import run_stage
-from xldistill.distill import student_training_pairs
-from xldistill.logit_store import compute_store
-from xldistill.models import load_marian
+from xldistill.translation.distill import student_training_pairs
+from xldistill.translation.logit_store import compute_store
+from xldistill.translation.models import load_marian
 from xldistill.params import load_params
-from xldistill.textio import atomic_dir
+from xldistill.data.textio import atomic_dir
 
 TOKENIZER = Path("models/tokenizer")
 TEACHER = Path("models/teacher")

@@ -18,12 +18,12 @@ from pathlib import Path
 from sacrebleu.metrics import CHRF
 
 from xldistill.cli import run_stage
-from xldistill.engines import CTranslate2Engine, Engine
+from xldistill.translation.engines import CTranslate2Engine, Engine
 from xldistill.errors import XldistillError
 from xldistill.params import load_params
-from xldistill.stage_io import read_split
-from xldistill.textio import atomic_dir, count_lines, read_lines, write_json_atomic, write_lines
-from xldistill.translate import score
+from xldistill.translation.stage_io import read_split
+from xldistill.data.textio import atomic_dir, count_lines, read_lines, write_json_atomic, write_lines
+from xldistill.translation.translate import score
 
 AUGMENTED = Path("data/augmented")
 MONO_SRC = Path("data/mono_src/mono.src")

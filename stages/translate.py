@@ -15,7 +15,7 @@ from itertools import islice
 from tqdm import tqdm
 
 from xldistill.cli import run_stage
-from xldistill.engines import open_engine
+from xldistill.translation.engines import open_engine
 
 
 def main() -> None:

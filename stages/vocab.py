@@ -13,10 +13,10 @@ from transformers import MarianTokenizer
 
 from xldistill.cli import run_stage
 from xldistill.errors import XldistillError
-from xldistill.models import check_local_init
+from xldistill.translation.models import check_local_init
 from xldistill.params import load_params
-from xldistill.textio import atomic_dir
-from xldistill.vocab import check_pad_last, train_sentencepiece, write_tokenizer
+from xldistill.data.textio import atomic_dir
+from xldistill.data.vocab import check_pad_last, train_sentencepiece, write_tokenizer
 
 CLEAN = Path("data/clean")
 OUT_DIR = Path("models/tokenizer")

@@ -30,6 +30,14 @@ def tiny_params(**corpus_overrides) -> dict:
     params["distill"]["model"].update(d_model=16, ffn_dim=32)  # smaller than the teacher
     params["distill"]["mode"] = "seq+word"  # so that the temperature matters
     params["distill"]["forward_share"] = 0.05  # and forward-translated text goes to the student only
+    classify = params["classify"]
+    classify["builtin"].update(train_size=120, dev_size=30, test_size=40)
+    classify["transfer"].update(parallel_lines=200, beam=1, dev_lines=30)
+    classify["evaluate"].update(speed_texts=8, beam=1)
+    for role, hidden in (("teacher", 32), ("student", 16)):
+        classify[role]["model"].update(hidden=hidden, layers=1, heads=2, ffn_dim=2 * hidden, max_positions=64)
+        classify[role]["train"].update(max_steps=6, max_tokens=600, eval_every=3, checkpoint_every=3,
+                                       warmup_steps=2)
     return params
 
 

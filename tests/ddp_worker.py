@@ -8,15 +8,15 @@ import torch
 from transformers import MarianTokenizer
 
 from models_fixtures import TINY_TRAIN, tiny_model
-from xldistill.textio import read_lines
-from xldistill.trainer import train
+from xldistill.data.textio import read_lines
+from xldistill.translation.task import train_translation
 
 root = Path(sys.argv[1])
 tokenizer = MarianTokenizer.from_pretrained(str(root / "tokenizer"))
 pairs = {split: (read_lines(root / "corpus" / f"{split}.src"), read_lines(root / "corpus" / f"{split}.tgt"))
          for split in ("train", "dev")}
 model = tiny_model(tokenizer)
-result = train(model, tokenizer, pairs["train"], pairs["dev"], {**TINY_TRAIN, "max_steps": 6},
+result = train_translation(model, tokenizer, pairs["train"], pairs["dev"], {**TINY_TRAIN, "max_steps": 6},
                seed=1, work_dir=root / "work", name="ddp")
 rank = int(os.environ["RANK"])
 torch.save(model.state_dict(), root / f"weights-{rank}.pt")

@@ -9,11 +9,11 @@ from pathlib import Path
 
 from transformers import MarianTokenizer
 
-from xldistill.builtin_corpus import write_builtin_corpus
-from xldistill.models import build_marian
-from xldistill.textio import read_lines
-from xldistill.trainer import seed_everything
-from xldistill.vocab import train_sentencepiece, write_tokenizer
+from xldistill.data.builtin_corpus import write_builtin_corpus
+from xldistill.translation.models import build_marian
+from xldistill.data.textio import read_lines
+from xldistill.training.trainer import seed_everything
+from xldistill.data.vocab import train_sentencepiece, write_tokenizer
 
 TINY_MODEL = {"d_model": 32, "encoder_layers": 1, "decoder_layers": 1, "heads": 2, "ffn_dim": 64,
               "dropout": 0.1, "max_positions": 64}

@@ -9,7 +9,7 @@ import time
 import pytest
 
 from xldistill.errors import DownloadError
-from xldistill.fetch import download
+from xldistill.data.fetch import download
 
 BODY = b"Eins.\nZwei.\n"
 SHA = hashlib.sha256(BODY).hexdigest()

@@ -11,11 +11,11 @@ import pytest
 import yaml
 
 from conftest import PROJECT, tiny_params, with_change, write_params
-from xldistill.cleaning import clean_parallel
+from xldistill.data.cleaning import clean_parallel
 from xldistill.errors import CorpusError, ParamsError, XldistillError
 from xldistill.params import validate
-from xldistill.sources import read_files, read_hf
-from xldistill.textio import read_lines
+from xldistill.data.sources import read_files, read_hf
+from xldistill.data.textio import read_lines
 
 DEFAULTS = yaml.safe_load((PROJECT / "params.yaml").read_text())
 PAIRS = [("The dog sleeps in the garden.", "Der Hund schläft im Garten."),
@@ -166,7 +166,7 @@ def test_bad_distillation_params_name_the_key(path, value, message):
 def test_a_student_larger_than_the_teacher_is_a_warning():
     from transformers import MarianConfig, MarianMTModel
 
-    from xldistill.distill import size_warning
+    from xldistill.translation.distill import size_warning
 
     def model(d_model):
         return MarianMTModel(MarianConfig(vocab_size=50, d_model=d_model, encoder_layers=1, decoder_layers=1,
@@ -181,7 +181,7 @@ def test_a_student_larger_than_the_teacher_is_a_warning():
 def test_teacher_init_that_does_not_exist_or_is_not_marian(tmp_path):
     from transformers import BertConfig, BertModel
 
-    from xldistill.models import check_local_init, load_marian
+    from xldistill.translation.models import check_local_init, load_marian
 
     with pytest.raises(XldistillError, match=r"teacher\.init './no/such/model': no such folder"):
         check_local_init("./no/such/model")

@@ -89,6 +89,22 @@ def test_seeds(tmp_path):
     assert row["seed"] == 5 and row["kd_gain"] == round(row["student"] - row["baseline"], 2)
     assert row["cold_repro_min"] > 0 and results["summary"]["kd_gain_min"] == row["kd_gain"]
     assert isinstance(row["student_dev_climb_last_eval"], float)
+    assert row["cls_kd_minus_hard"] == round(row["cls_student"] - row["cls_student_hard"], 2)
+    assert 0 <= row["cls_supervised"] <= 100
+    assert results["summary"]["cls_kd_minus_hard_mean"] == row["cls_kd_minus_hard"]
+
+
+def test_cls_encoder(setup, tmp_path):
+    from conftest import tiny_params, write_params
+
+    root, _, _ = setup
+    write_params(tmp_path, tiny_params())
+    results = bench("cls_encoder.py", "--steps", 4, "--params", tmp_path / "params.yaml",
+                    "--tokenizer", root / "tokenizer", "--out", tmp_path / "e.json")
+    rows = {(row["size"], row["arch"]): row for row in results["rows"]}
+    assert set(rows) == {(size, arch) for size in ("teacher", "student") for arch in ("bert", "modernbert")}
+    assert all(0 <= row["english_dev_accuracy"] <= 100 and row["train_texts_per_s"] > 0 for row in rows.values())
+    assert rows["teacher", "bert"]["params"] > rows["student", "bert"]["params"]
 
 
 @pytest.mark.slow
@@ -101,7 +117,7 @@ def test_clean_scale(tmp_path):
 def test_multi30k_on_a_corpus_in_its_layout(tmp_path):
     from conftest import tiny_params, write_params
     from models_fixtures import tiny_corpus
-    from xldistill.textio import read_lines
+    from xldistill.data.textio import read_lines
 
     corpus = tiny_corpus(tmp_path / "builtin", train_size=1200)
     layout = tmp_path / "multi30k-en-de"

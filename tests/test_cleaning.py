@@ -6,12 +6,12 @@ import pandas as pd
 import pytest
 
 from conftest import tiny_params
-from xldistill.builtin_corpus import NOISE_TYPES, write_builtin_corpus
-from xldistill.cleaning import (alignment_score, clean_mono, clean_parallel, learn_dictionary,
+from xldistill.data.builtin_corpus import NOISE_TYPES, write_builtin_corpus
+from xldistill.data.cleaning import (alignment_score, clean_mono, clean_parallel, learn_dictionary,
                                 rule_duplicates, rule_empty, rule_identical, rule_langid,
                                 rule_length, rule_long_token, rule_markup, rule_ratio,
                                 score_against_labels)
-from xldistill.textio import normalize, read_lines
+from xldistill.data.textio import normalize, read_lines
 
 CFG = tiny_params()["clean"]
 GOOD_EN = "The old man reads the newspaper in the kitchen."

@@ -4,13 +4,13 @@ import pytest
 import torch
 
 from models_fixtures import TINY_MODEL, tiny_model
-from xldistill import losses
-from xldistill.distill import distillation_loss, every_kth_layer, shrink_from_teacher
-from xldistill.engines import open_engine
+from xldistill.training import losses
+from xldistill.translation.distill import distillation_loss, every_kth_layer, shrink_from_teacher
+from xldistill.translation.engines import open_engine
 from xldistill.errors import XldistillError
-from xldistill.models import build_marian, save_model
-from xldistill.quantize import convert_ctranslate2, save_torch_int8
-from xldistill.trainer import collate, encode_pairs
+from xldistill.translation.models import build_marian, save_model
+from xldistill.translation.quantize import convert_ctranslate2, save_torch_int8
+from xldistill.translation.task import collate, encode_pairs
 
 
 def test_every_kth_layer():

@@ -5,10 +5,11 @@ import pytest
 import torch
 
 from models_fixtures import TINY_MODEL, TINY_TRAIN, tiny_model
-from xldistill.engines import CTranslate2Engine, Engine
-from xldistill.models import build_marian, save_model, start_embedding_norm
-from xldistill.quantize import convert_ctranslate2
-from xldistill.trainer import seed_everything, train
+from xldistill.translation.engines import CTranslate2Engine, Engine
+from xldistill.translation.models import build_marian, save_model, start_embedding_norm
+from xldistill.translation.quantize import convert_ctranslate2
+from xldistill.training.trainer import seed_everything
+from xldistill.translation.task import train_translation
 
 MAX_LENGTH = 64
 
@@ -23,7 +24,7 @@ def converted(setup, tmp_path_factory):
     model = build_marian(tokenizer, {**TINY_MODEL, "dropout": 0.0}, max_positions=MAX_LENGTH)
     before = model.model.shared.weight.detach().clone()
     copy = (corpus["train"][0], corpus["train"][0])
-    train(model, tokenizer, copy, (corpus["dev"][0], corpus["dev"][0]),
+    train_translation(model, tokenizer, copy, (corpus["dev"][0], corpus["dev"][0]),
           {**TINY_TRAIN, "max_steps": 300, "eval_every": 300, "lr": 0.005}, seed=1, work_dir=folder / "work")
     save_model(model, tokenizer, folder / "fp32", beam=4, max_length=MAX_LENGTH)
     convert_ctranslate2(folder / "fp32", folder / "ct2", quantization="float32")
@@ -52,7 +53,7 @@ def test_a_pretrained_start_row_is_zeroed_before_fine_tuning(setup, tmp_path):
     model = tiny_model(tokenizer)
     with torch.no_grad():
         model.model.shared.weight[tokenizer.pad_token_id] = 1.0  # as an init from elsewhere might have it
-    train(model, tokenizer, corpus["train"], corpus["dev"], {**TINY_TRAIN, "max_steps": 2, "eval_every": 2},
+    train_translation(model, tokenizer, corpus["train"], corpus["dev"], {**TINY_TRAIN, "max_steps": 2, "eval_every": 2},
           seed=1, work_dir=tmp_path / "work")
     assert start_embedding_norm(model) == 0.0
 

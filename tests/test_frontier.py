@@ -1,4 +1,4 @@
-from xldistill.frontier import frontier
+from xldistill.translation.frontier import frontier
 
 
 def point(name, bleu, speed):

@@ -17,10 +17,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import PROJECT
-from xldistill.cleaning import clean_parallel
+from xldistill.data.cleaning import clean_parallel
 from xldistill.errors import CorpusError, DownloadError
-from xldistill.fetch import extract
-from xldistill.sources import read_jsonl, read_text_pair, read_tsv
+from xldistill.data.fetch import extract
+from xldistill.data.sources import read_jsonl, read_text_pair, read_tsv
 
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", 100))  # raise it for a longer hunt
 FUZZ = settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -6,11 +6,11 @@ from collections import Counter
 
 import pytest
 
-from xldistill import lexicon
-from xldistill.builtin_corpus import NOISE_TYPES, write_builtin_corpus
-from xldistill.grammar import (AUXILIARIES, GermanNoun, NounPhrase, SentenceGenerator,
+from xldistill.data import lexicon
+from xldistill.data.builtin_corpus import NOISE_TYPES, write_builtin_corpus
+from xldistill.data.grammar import (AUXILIARIES, GermanNoun, NounPhrase, SentenceGenerator,
                                load_lexicon, lemma_count)
-from xldistill.textio import dedup_key, read_lines
+from xldistill.data.textio import dedup_key, read_lines
 
 HUND = GermanNoun("m", "Hund", "Hunde")
 KATZE = GermanNoun("f", "Katze", "Katzen")

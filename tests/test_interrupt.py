@@ -11,7 +11,7 @@ import time
 import pytest
 
 from conftest import GIT_ENV, copy_project, dvc, tiny_params, write_params
-from xldistill.textio import atomic_dir
+from xldistill.data.textio import atomic_dir
 
 
 def digest(folder) -> dict:
@@ -25,7 +25,7 @@ def test_a_kill_inside_atomic_dir_keeps_the_previous_output(tmp_path):
     (final / "weights").write_text("previous")
     killed = subprocess.run([sys.executable, "-c", f"""
 import os, signal
-from xldistill.textio import atomic_dir
+from xldistill.data.textio import atomic_dir
 with atomic_dir({str(final)!r}) as out:
     (out / "weights").write_text("half of the new")
     os.kill(os.getpid(), signal.SIGKILL)

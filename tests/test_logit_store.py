@@ -5,11 +5,10 @@ import pytest
 import torch
 
 from models_fixtures import tiny_model
-from xldistill import losses
-from xldistill.distill import distillation_loss, forward_lines, stored_distillation_loss
+from xldistill.translation.distill import distillation_loss, forward_lines, stored_distillation_loss
 from xldistill.errors import XldistillError
-from xldistill.logit_store import LogitStore, compute_store, tail_logits
-from xldistill.trainer import collate, encode_pairs
+from xldistill.translation.logit_store import LogitStore, compute_store, tail_logits
+from xldistill.translation.task import collate, encode_pairs
 
 
 def test_the_store_holds_the_teachers_top_k_and_its_tail(setup, tmp_path):

@@ -5,7 +5,7 @@ import math
 import pytest
 import torch
 
-from xldistill.losses import cross_entropy, hidden_mse, kl_divergence, softmax_mse, word_kd
+from xldistill.training.losses import cross_entropy, hidden_mse, kl_divergence, softmax_mse, word_kd
 
 STUDENT = [1.0, 2.0, 3.0]
 TEACHER = [3.0, 2.0, 1.0]
@@ -75,7 +75,7 @@ def test_hidden_mse_through_a_projection_and_mask():
 
 
 def test_topk_kd_with_every_token_is_full_kd():
-    from xldistill.losses import topk_kl_divergence
+    from xldistill.training.losses import topk_kl_divergence
 
     s = logits(STUDENT, TEACHER, GARBAGE)
     t = logits(TEACHER, STUDENT, STUDENT)
@@ -86,7 +86,7 @@ def test_topk_kd_with_every_token_is_full_kd():
 
 
 def test_topk_kd_renormalised_and_with_a_uniform_tail_by_hand():
-    from xldistill.losses import topk_kl_divergence
+    from xldistill.training.losses import topk_kl_divergence
 
     student, teacher = [1.0, 0.5, -1.0, 2.0], [4.0, 1.0, 0.0, 0.0]  # the teacher's two-token tail is uniform
     s, t = logits(student), logits(teacher)

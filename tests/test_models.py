@@ -7,10 +7,11 @@ import torch
 from transformers import MarianMTModel, MarianTokenizer
 
 from models_fixtures import TINY_TRAIN, readme_snippet_output, tiny_model
-from xldistill.models import count_parameters, save_model
-from xldistill.trainer import collate, cross_entropy, encode_pairs, make_batches, train
-from xldistill.translate import translate
-from xldistill.vocab import BT_TAG
+from xldistill.translation.models import count_parameters, save_model
+from xldistill.translation.task import collate, cross_entropy, encode_pairs, make_batches
+from xldistill.translation.task import train_translation
+from xldistill.translation.translate import translate
+from xldistill.data.vocab import BT_TAG
 
 
 def test_tokenizer_round_trip_pad_last_and_bt_tag(setup):
@@ -53,7 +54,7 @@ def test_cross_entropy_ignores_padding(setup):
 
 def run(tokenizer, corpus, work_dir, cfg=None, seed=1, on_step=None, curve=None):
     model = tiny_model(tokenizer, seed)
-    result = train(model, tokenizer, corpus["train"], corpus["dev"], {**TINY_TRAIN, **(cfg or {})},
+    result = train_translation(model, tokenizer, corpus["train"], corpus["dev"], {**TINY_TRAIN, **(cfg or {})},
                    seed=seed, work_dir=work_dir, on_step=on_step, curve_path=curve)
     return model, result
 
@@ -75,7 +76,7 @@ def test_loss_decreases_and_the_curve_is_written(setup, tmp_path):
     losses = [float(r.split(",")[1]) for r in rows[1:]]
     dev_losses = [float(r.split(",")[2]) for r in rows[1:]]
     assert len(rows) == 4 and losses[-1] < losses[0] - 0.5 and dev_losses[-1] < dev_losses[0]
-    assert result.steps == 30 and result.target_tokens_per_s > 0
+    assert result.steps == 30 and result.items_per_s > 0
 
 
 def test_same_seed_bit_identical_and_resume_after_interruption(setup, tmp_path):
@@ -151,14 +152,14 @@ def test_checkpoint_averaging_averages_the_last_checkpoints_and_survives_a_resum
         snapshots[step] = weights(model_holder[0])
 
     model_holder = [tiny_model(tokenizer, 1)]
-    result = train(model_holder[0], tokenizer, corpus["train"], corpus["dev"], {**TINY_TRAIN, **cfg},
+    result = train_translation(model_holder[0], tokenizer, corpus["train"], corpus["dev"], {**TINY_TRAIN, **cfg},
                    seed=1, work_dir=tmp_path / "a", on_step=snapshot)
     assert result.average["steps"] == [8, 12]  # the last two checkpoints at or before max_steps
     average = {k: (snapshots[8][k].float() + snapshots[12][k].float()) / 2 for k in snapshots[8]}
     final = weights(model_holder[0])
     matches_average = all(torch.allclose(final[k].float(), average[k], atol=1e-6) for k in final)
     assert matches_average == result.average["kept"]
-    assert result.average["kept"] == (result.average["dev_bleu"] >= result.best_dev_bleu)
+    assert result.average["kept"] == (result.average["dev_bleu"] >= result.best_dev_score)
 
     class Killed(Exception):
         pass

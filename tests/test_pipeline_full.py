@@ -62,9 +62,11 @@ def test_a_second_clone_reproduces_every_output_and_metric(project, tmp_path):
     reproduced = compare_with(project, clone)
     assert reproduced["differ"] == [], reproduced
     assert {"models/student", "data/distill", "data/forward", "data/logits"} <= set(reproduced["identical"])
+    assert {"models/cls-student", "data/cls", "data/cls_transfer"} <= set(reproduced["identical"])
     assert set(reproduced["differ_only_in_timing"]) <= {
         f"metrics/{name}.json" for name in ("backtranslate", "teacher", "teacher_translate", "distill", "baseline",
-                                            "evaluate")} | {"metrics/curves/quality_speed.csv"}
+                                            "evaluate", "cls_teacher", "cls_student", "cls_student_hard",
+                                            "cls_supervised", "cls_evaluate")} | {"metrics/curves/quality_speed.csv"}
 
 
 @pytest.mark.slow
@@ -94,10 +96,11 @@ def test_translate_command_reads_stdin(project):
 
 
 @pytest.mark.slow
-def test_exp_run_with_another_temperature_reruns_only_distill_quantize_evaluate(project):
+def test_exp_run_with_another_temperature_reruns_only_the_students_and_what_follows(project):
     output = dvc(project, "exp", "run", "-S", "temp=4")
     ran = {line.split("'")[1] for line in output.splitlines() if line.startswith("Running stage")}
-    assert ran == {"distill", "quantize", "evaluate"}, output
+    # the translation student and the classification student, and what depends on them: nothing else
+    assert ran == {"distill", "quantize", "evaluate", "cls_student", "cls_evaluate"}, output
     assert "up to date" in dvc(project, "status") or dvc(project, "status").strip() == ""
     shown = json.loads(dvc(project, "exp", "show", "--json"))
     found = []
@@ -117,3 +120,33 @@ def test_exp_run_with_another_temperature_reruns_only_distill_quantize_evaluate(
     walk(shown)
     temps = {temp for temp, _, _ in found}
     assert {tiny_params()["temp"], 4} <= temps, found
+
+
+CLASSIFIERS = ("student", "student_int8", "student_hard", "supervised", "teacher_on_german", "translate_test")
+
+
+@pytest.mark.slow
+def test_the_classification_branch_scores_every_classifier_on_german(project):
+    metrics = json.loads((project / "metrics" / "cls_evaluate.json").read_text())
+    labels = json.loads((project / "data" / "cls" / "labels.json").read_text())
+    assert labels == ["negative", "neutral", "positive"]
+    for name in CLASSIFIERS:
+        entry = metrics[name]
+        assert 0 <= entry["accuracy"] <= 100 and 0 <= entry["macro_f1"] <= 100, name
+        assert set(entry["per_class"]) == set(labels)
+        assert sum(c["support"] for c in entry["per_class"].values()) == 40  # the tiny German test set
+        assert entry["texts_per_s"]["batch1"] > 0 and entry["texts_per_s"]["batch32"] > 0
+        confusion = (project / "metrics" / "cls_confusion" / f"{name}.csv").read_text().splitlines()
+        assert confusion[0] == "actual,predicted" and len(confusion) == 41
+    ratios = metrics["ratios"]
+    assert ratios["student_minus_hard_accuracy"] == round(metrics["student"]["accuracy"]
+                                                          - metrics["student_hard"]["accuracy"], 2)
+    assert ratios["teacher_over_student_params"] > 1
+    # no German label reached a student: its transfer data are German lines labelled by the teacher
+    transfer = json.loads((project / "metrics" / "cls_transfer.json").read_text())
+    assert transfer["lines"] == {"parallel": 200, "translate_train": 120}
+    german_test = set((project / "data" / "cls" / "test.tgt.tsv").read_text().splitlines())
+    transfer_lines = (project / "data" / "cls_transfer" / "train.tsv").read_text().splitlines()
+    assert not german_test & set(transfer_lines)
+    student = json.loads((project / "metrics" / "cls_student.json").read_text())
+    assert student["temperature"] == tiny_params()["temp"] and student["train_texts"] == 320 - 30

@@ -10,8 +10,8 @@ from transformers import MarianMTModel, MarianTokenizer
 
 from conftest import copy_project, dvc, tiny_params, write_params
 from models_fixtures import readme_snippet_output, tiny_model, tiny_tokenizer
-from xldistill.models import save_model
-from xldistill.vocab import BT_TAG
+from xldistill.translation.models import save_model
+from xldistill.data.vocab import BT_TAG
 
 
 @pytest.fixture(scope="module")

@@ -8,7 +8,7 @@ import torch
 
 from conftest import PROJECT
 from xldistill.errors import XldistillError
-from xldistill.models import load_marian
+from xldistill.translation.models import load_marian
 
 SOURCES = sorted([*PROJECT.glob("xldistill/*.py"), *PROJECT.glob("stages/*.py"), *PROJECT.glob("bench/*.py")])
 

@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 
 from xldistill.errors import CorpusError, DownloadError
-from xldistill.fetch import download, extract
-from xldistill.sources import Corpus, carve_splits, read_files, read_hf, read_url
+from xldistill.data.fetch import download, extract
+from xldistill.data.sources import Corpus, carve_splits, read_files, read_hf, read_url
 
 PAIRS = [("Hello world.", "Hallo Welt."), ("The dog sleeps.", "Der Hund schläft."),
          ("I read a book.", "Ich lese ein Buch."), ("We are here.", "Wir sind hier.")]

@@ -80,6 +80,17 @@ TRAIN = {
     "average_last": _count(),  # > 1: average the weights of the last n checkpoints (kept if better on dev)
 }
 
+CLASSIFIER = {  # a transformer encoder from scratch (tasks/classification.py)
+    "arch": Value(str, choices=("modernbert", "bert")),  # modernbert: mean of the token states; bert: first token
+    "hidden": _count(min=8),
+    "layers": _count(min=1),
+    "heads": _count(min=1),
+    "ffn_dim": _count(min=8),
+    "dropout": _number(min=0, max=0.9),
+    "max_positions": _count(min=16),  # longer texts are truncated
+}
+CLASSIFIER_TRAIN = {key: spec for key, spec in TRAIN.items() if key != "dev_bleu_lines"}  # max_tokens: text tokens
+
 SCHEMA = {
     "seed": _count(),
     "temp": _number(min=0, min_exclusive=True),
@@ -171,6 +182,53 @@ SCHEMA = {
     },
     "quantize": {
         "ctranslate2": Value(str, choices=("int8", "int8_float32", "int16", "float32")),
+    },
+    "classify": {
+        "task": Value(str, choices=("sentiment", "topic")),  # the built-in corpus's label
+        "source": Value(str, choices=("builtin", "local", "hf")),
+        "dev_size": _count(min=1),  # dev carved from train when the source has none (English; German too)
+        "label_map": ListOf({"from": Value(str), "to": Value(str)}),  # own data: rename labels ("1" → positive)
+        "builtin": {
+            "train_size": _count(min=1),
+            "dev_size": _count(min=1),
+            "test_size": _count(min=1),
+            "label_noise": _number(min=0, max=0.9),  # share of English train labels replaced by another
+        },
+        "local": {
+            "format": Value(str, choices=("tsv", "jsonl")),
+            "train": _path(), "dev": _path(), "test": _path(), "target_dev": _path(), "target_train": _path(),
+            "text_field": Value(str), "label_field": Value(str),  # jsonl
+        },
+        "hf": {
+            "name": _path(), "config": _path(), "revision": _path(),
+            "text_field": Value(str), "label_field": Value(str),
+            "train_split": Value(str), "dev_split": _path(),
+            "target_name": _path(), "target_config": _path(),  # null: the same dataset as name
+            "test_split": Value(str), "target_dev_split": _path(), "target_train_split": _path(),
+        },
+        "teacher": {
+            "init": Value(str),  # scratch, or a Hugging Face name / folder (AutoModelForSequenceClassification)
+            "model": CLASSIFIER,
+            "train": CLASSIFIER_TRAIN,
+        },
+        "transfer": {
+            "parallel_lines": _count(),  # cleaned pairs whose English side the teacher labels for the German side
+            "translate_train": Value(bool),  # translate the English labelled set with the translation teacher
+            "direct": Value(bool),  # a multilingual teacher labels the German side directly
+            "beam": _count(min=1),
+            "max_length": _count(min=1),
+            "dev_lines": _count(min=1),  # transfer data held out for the students' early stopping
+        },
+        "student": {
+            "alpha": _number(min=0, max=1),
+            "model": CLASSIFIER,
+            "train": CLASSIFIER_TRAIN,
+        },
+        "evaluate": {
+            "threads": _count(min=1),
+            "speed_texts": _count(min=1),
+            "beam": _count(min=1),  # translate-test: the reverse model's beam
+        },
     },
     "evaluate": {
         "beam": _count(min=1),

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import torch
 
-from xldistill.models import count_parameters, load_marian
-from xldistill.quantize import CT2_LIMITS, is_ctranslate2, is_torch_int8, load_torch_int8, tokenizer_for
-from xldistill.translate import translate
+from xldistill.translation.models import count_parameters, load_marian
+from xldistill.translation.quantize import CT2_LIMITS, is_ctranslate2, is_torch_int8, load_torch_int8, tokenizer_for
+from xldistill.translation.translate import translate
 
 
 class Engine:

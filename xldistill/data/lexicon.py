@@ -167,6 +167,12 @@ famous|famous;well-known|berühmt;bekannt|any|1
 strange|strange;odd|seltsam;merkwürdig|any|-1
 delicious|delicious;tasty|lecker|food|1
 fresh|fresh|frisch|food|1
+good|good;great;fine|gut;toll|any|1
+excellent|excellent;superb|ausgezeichnet;hervorragend|any|1
+wonderful|wonderful;fantastic|wunderbar;fantastisch|any|1
+bad|bad;poor|schlecht|any|-1
+terrible|terrible;awful;horrible|schrecklich;furchtbar|any|-1
+boring|boring;dull|langweilig|any|-1
 """
 
 VERBS = """
@@ -197,6 +203,10 @@ need|need/needs/needed/needed|brauchen,,brauchte,gebraucht,h;benötigen,,benöti
 like|like/likes/liked/liked|mögen,mag/magst/mag/mögen/mögt/mögen,mochte,gemocht,h|tr|person|any
 love|love/loves/loved/loved|lieben,,liebte,geliebt,h|tr|person|any
 hate|hate/hates/hated/hated|hassen,,hasste,gehasst,h|tr|person|any
+enjoy|enjoy/enjoys/enjoyed/enjoyed|genießen,,genoss,genossen,h|tr|person|any
+recommend|recommend/recommends/recommended/recommended|empfehlen,empfiehl,empfahl,empfohlen,h|tr|person|any
+praise|praise/praises/praised/praised|loben,,lobte,gelobt,h;rühmen,,rühmte,gerühmt,h|tr|person|any
+criticize|criticize/criticizes/criticized/criticized|kritisieren,,kritisierte,kritisiert,h;bemängeln,,bemängelte,bemängelt,h|tr|person|any
 visit|visit/visits/visited/visited|besuchen,,besuchte,besucht,h|tr|person|person place
 write|write/writes/wrote/written|schreiben,,schrieb,geschrieben,h|tr|person|writable
 build|build/builds/built/built|bauen,,baute,gebaut,h|tr|person|buildable
@@ -290,4 +300,33 @@ CONTRACTIONS = {
     ("in", "dem"): "im", ("in", "das"): "ins", ("an", "dem"): "am",
     ("zu", "dem"): "zum", ("zu", "der"): "zur", ("von", "dem"): "vom",
     ("bei", "dem"): "beim",
+}
+
+# --- Labels: sentiment and topic (opinion sentences, see grammar.SentenceGenerator.opinion) ---
+
+# Evaluative verbs and their polarity (the verbs themselves are in VERBS).
+VERB_POLARITY = {"like": 1, "love": 1, "enjoy": 1, "recommend": 1, "praise": 1, "hate": -1, "criticize": -1}
+
+# Evaluative manner adverbs: (English synonyms, German synonyms, polarity). German adverbs are
+# uninflected and stand where the predicative adjective stands (after nicht): "nicht gut gekocht".
+MANNER_ADVERBS = [
+    (["well", "nicely"], ["gut"], 1),
+    (["wonderfully", "beautifully"], ["wunderbar", "wunderschön"], 1),
+    (["carefully"], ["sorgfältig"], 1),
+    (["badly", "poorly"], ["schlecht"], -1),
+    (["terribly", "horribly"], ["furchtbar", "schrecklich"], -1),
+    (["carelessly"], ["nachlässig"], -1),
+]
+# Transitive verbs that take a manner adverb in opinion sentences ("cooked the soup badly").
+MANNER_VERBS = ("cook", "paint", "write", "repair", "build", "wash", "feed", "sell")
+
+# Topics by the domain of the evaluated noun (persons belong to no topic).
+TOPICS = {
+    "food": "apple bread cake soup sandwich cheese egg banana coffee tea milk water juice wine restaurant kitchen",
+    "nature": "dog cat horse bird cow mouse fish rabbit bear pig duck fox flower tree park garden forest lake "
+              "river beach",
+    "travel": "car bicycle bus train boat ticket map station hotel city street bridge square village",
+    "culture": "book letter newspaper song picture museum library school church",
+    "home": "table chair bed box bag key phone computer door window cup glass bottle shoe hat coat house wall "
+            "room roof",
 }

@@ -26,7 +26,7 @@ import random
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from xldistill import lexicon
+from xldistill.data import lexicon
 
 Token = tuple  # (text, entity tag or None)
 
@@ -371,12 +371,15 @@ class Generator:
         return [n for n in self.nouns if n.classes & wanted]
 
     # noun phrases --------------------------------------------------------------
-    def noun_phrase(self, classes, *, in_pp: bool = False, allow_name: bool = True) -> NounPhrase:
+    def noun_phrase(self, classes, *, in_pp: bool = False, allow_name: bool = True,
+                    noun: Noun | None = None, neutral: bool = False) -> NounPhrase:
+        """A noun phrase of a noun of ``classes`` (or of ``noun``); ``neutral``: its
+        adjectives carry no polarity (opinion sentences keep their evaluation in one place)."""
         wanted = set(classes)
         if allow_name and wanted & {"person", "animate", "any"} and self.chance(0.15):
             return NounPhrase(self.pick(lexicon.PERSON_NAMES), None, "sg", "name", tag="PER",
                               classes=frozenset({"person"}))
-        noun = self.pick(self.nouns_with(wanted))
+        noun = noun or self.pick(self.nouns_with(wanted))
         en_index = self.rng.randrange(len(noun.english))
         singular_en, plural_en = noun.english[en_index]
         de_noun = self.pick(noun.german)
@@ -395,7 +398,7 @@ class Generator:
             if determiner == "indef" and number == "pl":
                 determiner = "bare"
         n_adj = self.weighted({0: 6, 1: 3, 2: 1}) if not in_pp else self.weighted({0: 8, 1: 2})
-        fitting = [a for a in self.adjectives if a.fits(noun.classes)]
+        fitting = [a for a in self.adjectives if a.fits(noun.classes) and not (neutral and a.polarity)]
         chosen = self.rng.sample(fitting, min(n_adj, len(fitting)))
         adjs = [(self.pick(a.english), self.pick(a.german)[1]) for a in chosen]
         possessive = None
@@ -633,7 +636,11 @@ def render(tokens: list[Token]) -> str:
 class SentenceGenerator(Generator):
     """Draws whole sentence pairs of several kinds (see ``KINDS``)."""
 
-    KINDS = {"main": 35, "question": 15, "main_sub": 18, "sub_main": 10, "say": 10, "coordination": 12}
+    KINDS = {"main": 35, "question": 15, "main_sub": 18, "sub_main": 10, "say": 10, "coordination": 12,
+             "opinion": 20}
+    SENTIMENTS = ("negative", "neutral", "positive")  # label order: polarity −1, 0, +1
+    TOPICS = tuple(lexicon.TOPICS)
+    OPINION_FORMS = {"single": 50, "but": 20, "although_front": 15, "although_back": 15}
 
     def subject(self, classes) -> Subject:
         roll = self.rng.random()
@@ -729,6 +736,8 @@ class SentenceGenerator(Generator):
                   + main.english_declarative() + [(".", None)])
             de = ([(de_sub, None)] + sub.german_subordinate() + [(",", None)]
                   + main.german_verb_first() + [(".", None)])
+        elif kind == "opinion":
+            return self.opinion()
         else:  # coordination
             first, second = self.clause(), self.clause()
             if self.chance(0.6):
@@ -738,3 +747,93 @@ class SentenceGenerator(Generator):
             en = first.english_declarative() + en_conj + second.english_declarative() + [(".", None)]
             de = first.german_main() + de_conj + second.german_main() + [(".", None)]
         return SentencePair(en, de, kind)
+
+    # Opinion sentences: one sentiment and one topic label, the same on both sides --------------
+    def opinion(self, sentiment: str | None = None, topic: str | None = None) -> SentencePair:
+        """A sentence that evaluates something of one topic. The sentiment is compositional:
+        one evaluative word (adjective, verb or manner adverb) gives the polarity, negation
+        flips it (*nicht* / *kein* in German, *not* / do-support in English), and in a
+        contrastive sentence the main clause decides (*A, but B* and *although A, B*: B).
+        Neutral sentences carry no evaluative word at all (every noun phrase is neutral)."""
+        sentiment = sentiment or self.weighted({"positive": 2, "negative": 2, "neutral": 1})
+        topic = topic or self.pick(self.TOPICS)
+        polarity = self.SENTIMENTS.index(sentiment) - 1
+        form = "single" if polarity == 0 else self.weighted(self.OPINION_FORMS)
+        main = self.opinion_clause(topic, polarity)
+        if form == "single":
+            front = "time" if main.time and self.chance(0.4) else "subject"
+            en = main.english_declarative(front) + [(".", None)]
+            de = main.german_main(front) + [(".", None)]
+        else:
+            other = self.opinion_clause(topic, -polarity)  # the clause that does not decide
+            if form == "but":
+                en = other.english_declarative() + [(",", None), ("but", None)] + main.english_declarative()
+                de = other.german_main() + [(",", None), ("aber", None)] + main.german_main()
+            else:
+                en_although = self.pick(["although", "even though"])
+                if form == "although_front":
+                    en = ([(en_although, None)] + other.english_declarative() + [(",", None)]
+                          + main.english_declarative())
+                    de = ([("obwohl", None)] + other.german_subordinate() + [(",", None)]
+                          + main.german_verb_first())
+                else:
+                    en = main.english_declarative() + [(en_although, None)] + other.english_declarative()
+                    de = main.german_main() + [(",", None), ("obwohl", None)] + other.german_subordinate()
+            en, de = en + [(".", None)], de + [(".", None)]
+        return SentencePair(en, de, "opinion", {"sentiment": sentiment, "topic": topic, "form": form})
+
+    def opinion_clause(self, topic: str, polarity: int) -> Clause:
+        """A clause about a noun of ``topic`` whose sentiment is ``polarity`` (−1, 0, +1)."""
+        topic_nouns = [n for n in self.nouns if n.concept in lexicon.TOPICS[topic].split()]
+        target = self.pick(topic_nouns)
+        negated = self.chance(0.3)
+        word_polarity = -polarity if negated else polarity  # negation flips the evaluative word
+        tense = self.weighted({"present": 45, "past": 30, "perfect": 25})
+        manner_verbs = [v for v in self.verbs
+                        if v.concept in lexicon.MANNER_VERBS and target.classes & v.object_classes]
+        form = self.weighted({"copula": 4, "verb": 3, "manner": 2 if manner_verbs else 0})
+        if form == "copula":
+            np = self.noun_phrase(target.classes, allow_name=False, noun=target, neutral=True)
+            subject = Subject(np.english(), np.german("nom"), np.person,
+                              "3sg" if np.number == "sg" else "plural", np.classes)
+            adjective = self.pick([a for a in self.adjectives
+                                   if a.polarity == word_polarity and a.fits(target.classes)])
+            clause = Clause(subject, None, None, SEIN, tense,
+                            predicate=(self.pick(adjective.english), self.pick(adjective.german)[0]))
+        else:
+            if form == "verb" and word_polarity:
+                verb = self.pick([v for v in self.verbs if lexicon.VERB_POLARITY.get(v.concept) == word_polarity])
+            elif form == "verb":  # a neutral transitive verb that takes the noun ("any" takes objects)
+                verb = self.pick([v for v in self.verbs_by_frame["tr"] if v.concept not in lexicon.VERB_POLARITY
+                                  and target.classes & self.object_classes(v)])
+            else:
+                verb = self.pick(manner_verbs)
+            subject = self.opinion_subject()
+            # "clean" the verb would read as "clean" the adjective: the evaluation stays in one word
+            polar_adjectives = {form for a in self.adjectives if a.polarity for form in a.english}
+            english = [e for e in verb.english if e.base not in polar_adjectives] or list(verb.english)
+            clause = Clause(subject, verb, self.pick(english), self.pick(verb.german), tense)
+            clause.obj = self.noun_phrase(target.classes, allow_name=False, noun=target, neutral=True)
+            if form == "manner" and word_polarity:
+                en_adverbs, de_adverbs, _ = self.pick([a for a in lexicon.MANNER_ADVERBS if a[2] == word_polarity])
+                clause.predicate = (self.pick(en_adverbs), self.pick(de_adverbs))
+        if self.chance(0.3):
+            clause.time = self.time_adverbial(tense)
+        if negated:
+            clause.negated = True
+            clause.negate_object = (clause.obj is not None and clause.obj.indefinite and clause.predicate is None)
+        return clause
+
+    @staticmethod
+    def object_classes(verb: Verb) -> frozenset:
+        return verb.object_classes | ({"object", "animal"} if "any" in verb.object_classes else set())
+
+    def opinion_subject(self) -> Subject:
+        """Who holds the opinion: a pronoun or a person, never evaluated themselves."""
+        if self.chance(0.4):
+            en, de_options, agreement = self.pick(PRONOUNS)
+            de, person = self.pick(de_options)
+            return Subject([(en, None)], [(de, None)], person, agreement, frozenset({"person"}))
+        np = self.noun_phrase({"person"}, neutral=True)
+        return Subject(np.english(), np.german("nom"), np.person, "3sg" if np.number == "sg" else "plural",
+                       np.classes)

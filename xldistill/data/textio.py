@@ -108,3 +108,18 @@ def normalize(text: str) -> str:
 def dedup_key(text: str) -> str:
     """Case, punctuation and spacing folded away: 'The dog.' and 'the  dog' collide."""
     return _WHITESPACE.sub(" ", _NOT_WORD.sub(" ", text.casefold())).strip()
+
+
+def json_records(path: str | Path):
+    """(line number, record) for every non-blank line of a JSON Lines file; bad JSON names its line."""
+    import json
+
+    from xldistill.errors import CorpusError
+
+    for number, line in enumerate(read_lines(path), start=1):
+        if not line.strip():
+            continue
+        try:
+            yield number, json.loads(line)
+        except json.JSONDecodeError as err:
+            raise CorpusError(f"{path}:{number}: not valid JSON: {err.msg}") from None

@@ -8,15 +8,14 @@ forward-translate for its student).
 
 from __future__ import annotations
 
-import json
 import random
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from xldistill.errors import CorpusError, DownloadError
-from xldistill.fetch import download, extract
-from xldistill.textio import read_lines
+from xldistill.data.fetch import download, extract
+from xldistill.data.textio import json_records, read_lines
 
 SPLITS = ("train", "dev", "test")
 
@@ -69,13 +68,7 @@ def _pair_from_record(record, src_lang: str, tgt_lang: str, where: str) -> tuple
 
 def read_jsonl(path: Path, src_lang: str, tgt_lang: str) -> tuple[list, list]:
     src, tgt = [], []
-    for number, line in enumerate(read_lines(path), start=1):
-        if not line.strip():
-            continue
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError as err:
-            raise CorpusError(f"{path}:{number}: not valid JSON: {err.msg}") from None
+    for number, record in json_records(path):
         s, t = _pair_from_record(record, src_lang, tgt_lang, f"{path}:{number}")
         src.append(_check_line(path, number, s, src_lang))
         tgt.append(_check_line(path, number, t, tgt_lang))

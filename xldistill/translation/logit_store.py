@@ -27,7 +27,7 @@ import torch
 from transformers import MarianMTModel, MarianTokenizer
 
 from xldistill.errors import XldistillError
-from xldistill.trainer import collate, encode_pairs, make_batches
+from xldistill.translation.task import collate, encode_pairs, make_batches
 
 
 def pairs_digest(src_ids: list[list[int]], tgt_ids: list[list[int]]) -> str:

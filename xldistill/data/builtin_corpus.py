@@ -13,8 +13,8 @@ from __future__ import annotations
 import random
 from pathlib import Path
 
-from xldistill.grammar import SentenceGenerator, SentencePair
-from xldistill.textio import dedup_key, write_lines
+from xldistill.data.grammar import SentenceGenerator, SentencePair
+from xldistill.data.textio import dedup_key, write_lines
 
 NOISE_TYPES = ("duplicate", "misaligned", "empty", "untranslated", "overlong", "markup", "wrong_language")
 MIN_WORDS = 3

@@ -1,10 +1,11 @@
 """The one training loop for every model this project trains.
 
-Read top to bottom: tokenize once, group into length-sorted token batches,
-then step: loss (a function the caller passes in) → backward → clip → AdamW
-→ schedule; every ``eval_every`` steps dev loss and dev BLEU, early stopping
-on BLEU, keep the best weights; every ``checkpoint_every`` steps a checkpoint
-that a rerun resumes from (same final weights as an uninterrupted run). With
+Read top to bottom: the task (translation, classification, ...) has tokenized its
+data once and groups it into length-sorted token batches; then step: loss (a
+function the caller passes in, or the task's cross-entropy) → backward → clip →
+AdamW → schedule; every ``eval_every`` steps the task's dev loss and dev score
+(greedy BLEU, accuracy), early stopping on that score, keep the best weights;
+every ``checkpoint_every`` steps a checkpoint that a rerun resumes from (same final weights as an uninterrupted run). With
 ``average_last`` n > 1 the weights of the last n checkpoints are averaged at the
 end (as Vaswani et al. 2017 did for their models) and kept if better on dev.
 
@@ -26,19 +27,29 @@ import time
 from contextlib import nullcontext
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Protocol
 
 import torch
 from tqdm.auto import tqdm
-from transformers import MarianMTModel, MarianTokenizer
 
-from xldistill import losses
 from xldistill.errors import XldistillError
-from xldistill.models import hold_start_embedding_at_zero
-from xldistill.translate import score, translate
 
-CURVE_FIELDS = ("step", "train_loss", "dev_loss", "dev_bleu", "lr")
-LossFn = Callable[[MarianMTModel, dict], torch.Tensor]
+LossFn = Callable[[torch.nn.Module, dict], torch.Tensor]
+
+
+class Task(Protocol):
+    """What the loop needs to know about a task (see translation/task.py, tasks/classification.py)."""
+
+    score_name: str  # the dev score early stopping maximises, a column of the curve ("dev_bleu")
+    count_name: str  # what throughput counts ("target_tokens", "texts")
+    digest: str  # of the train and dev data: a checkpoint of other data is never resumed
+
+    def prepare(self, model: torch.nn.Module) -> None: ...
+    def batches(self, max_tokens: int) -> list[list[int]]: ...
+    def collate(self, index: list[int], device) -> dict: ...
+    def default_loss(self, label_smoothing: float) -> LossFn: ...
+    def count(self, batch: dict) -> int: ...
+    def evaluate(self, model: torch.nn.Module, device, max_tokens: int) -> tuple[float, float]: ...
 
 
 def seed_everything(seed: int) -> None:
@@ -53,58 +64,6 @@ def seed_everything(seed: int) -> None:
         torch.backends.cuda.enable_flash_sdp(False)
         torch.backends.cuda.enable_mem_efficient_sdp(False)
         torch.backends.cuda.enable_cudnn_sdp(False)
-
-
-# --- batches ---------------------------------------------------------------------
-
-def encode_pairs(tokenizer: MarianTokenizer, sources: list[str], targets: list[str],
-                 max_length: int) -> tuple[list[list[int]], list[list[int]]]:
-    encoded = tokenizer(sources, text_target=targets, truncation=True, max_length=max_length)
-    return encoded["input_ids"], encoded["labels"]
-
-
-def make_batches(src_ids: list, tgt_ids: list, max_tokens: int) -> list[list[int]]:
-    """Indices grouped by length so that (longest source + longest target) ×
-    sentences stays within ``max_tokens``; the order inside is deterministic."""
-    order = sorted(range(len(src_ids)), key=lambda i: (len(src_ids[i]), len(tgt_ids[i]), i))
-    batches, current, longest = [], [], 0
-    for i in order:
-        length = len(src_ids[i]) + len(tgt_ids[i])
-        if current and max(longest, length) * (len(current) + 1) > max_tokens:
-            batches.append(current)
-            current, longest = [], 0
-        current.append(i)
-        longest = max(longest, length)
-    if current:
-        batches.append(current)
-    return batches
-
-
-def collate(index: list[int], src_ids: list, tgt_ids: list, pad_id: int, device) -> dict:
-    src = [src_ids[i] for i in index]
-    tgt = [tgt_ids[i] for i in index]
-    src_len, tgt_len = max(map(len, src)), max(map(len, tgt))
-    input_ids = torch.full((len(index), src_len), pad_id, dtype=torch.long)
-    labels = torch.full((len(index), tgt_len), -100, dtype=torch.long)
-    for row, (s, t) in enumerate(zip(src, tgt)):
-        input_ids[row, :len(s)] = torch.tensor(s)
-        labels[row, :len(t)] = torch.tensor(t)
-    # Teacher forcing: the decoder reads the target shifted right, starting from pad (Marian's start token).
-    decoder_input_ids = torch.cat([torch.full((len(index), 1), pad_id), labels[:, :-1]], dim=1)
-    decoder_input_ids[decoder_input_ids == -100] = pad_id
-    return {"input_ids": input_ids.to(device), "attention_mask": (input_ids != pad_id).long().to(device),
-            "decoder_input_ids": decoder_input_ids.to(device), "labels": labels.to(device), "index": index}
-
-
-def cross_entropy(label_smoothing: float = 0.0) -> LossFn:
-    """Token-level cross-entropy on the reference, padding ignored."""
-
-    def loss_fn(model: MarianMTModel, batch: dict) -> torch.Tensor:
-        logits = model(input_ids=batch["input_ids"], attention_mask=batch["attention_mask"],
-                       decoder_input_ids=batch["decoder_input_ids"]).logits
-        return losses.cross_entropy(logits, batch["labels"], label_smoothing)
-
-    return loss_fn
 
 
 def lr_lambda(schedule: str, warmup: int, max_steps: int) -> Callable[[int], float]:
@@ -126,34 +85,37 @@ def lr_lambda(schedule: str, warmup: int, max_steps: int) -> Callable[[int], flo
 class TrainResult:
     steps: int
     best_step: int
-    best_dev_bleu: float
+    best_dev_score: float  # the task's score_name: greedy dev BLEU, dev accuracy
     stopped_early: bool
     train_seconds: float
-    target_tokens_per_s: float  # training only, evaluation time excluded
+    items_per_s: float  # the task's count_name per second, training only, evaluation time excluded
     resumed_from: int
-    average: dict | None = None  # {"checkpoints", "steps", "dev_bleu", "kept"} when averaging ran
+    average: dict | None = None  # {"checkpoints", "steps", score_name, "kept"} when averaging ran
 
 
 def fingerprint(*parts) -> str:
     return hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()[:16]
 
 
-def write_curve(path: Path, rows: list[dict]) -> None:
+def curve_fields(score_name: str = "dev_bleu") -> tuple[str, ...]:
+    return ("step", "train_loss", "dev_loss", score_name, "lr")
+
+
+def write_curve(path: Path, rows: list[dict], score_name: str = "dev_bleu") -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.tmp")
     with open(tmp, "w", newline="") as f:
-        writer = csv.DictWriter(f, fieldnames=CURVE_FIELDS)
+        writer = csv.DictWriter(f, fieldnames=curve_fields(score_name))
         writer.writeheader()
         writer.writerows(rows)
     os.replace(tmp, path)
 
 
-def train(model: MarianMTModel, tokenizer: MarianTokenizer, train_pairs: tuple[list, list],
-          dev_pairs: tuple[list, list], cfg: dict, *, seed: int, work_dir: Path,
+def train(model: torch.nn.Module, task: Task, cfg: dict, *, seed: int, work_dir: Path,
           curve_path: Path | None = None, loss_fn: LossFn | None = None, name: str = "train",
           on_step: Callable[[int], None] | None = None, frozen_modules: tuple = (),
           trained_modules: tuple = (), identity: dict | None = None) -> TrainResult:
-    """Train ``model`` in place and leave it holding the best dev-BLEU weights.
+    """Train ``model`` on ``task`` in place and leave it holding the best dev-score weights.
 
     ``work_dir`` holds the checkpoint and the best weights so far; a rerun with
     the same model, data, config and seed resumes from the checkpoint.
@@ -169,19 +131,10 @@ def train(model: MarianMTModel, tokenizer: MarianTokenizer, train_pairs: tuple[l
     accelerator = Accelerator(cpu=not torch.cuda.is_available(),
                               mixed_precision="no" if precision == "fp32" else precision)
     device, is_main = accelerator.device, accelerator.is_main_process
-    loss_fn = loss_fn or cross_entropy(cfg["label_smoothing"])
-    pad_id = tokenizer.pad_token_id
-    max_length = model.config.max_position_embeddings
+    loss_fn = loss_fn or task.default_loss(cfg["label_smoothing"])
     accumulation = cfg["accumulation"]
-    # Every model trained here must translate alike in transformers and CTranslate2 (see models.py);
-    # a pretrained init whose start row is not zero is zeroed here, before its weights are fingerprinted.
-    hold_start_embedding_at_zero(model)
-
-    src_ids, tgt_ids = encode_pairs(tokenizer, *train_pairs, max_length)
-    dev_src_ids, dev_tgt_ids = encode_pairs(tokenizer, *dev_pairs, max_length)
-    batches = make_batches(src_ids, tgt_ids, cfg["max_tokens"])
-    dev_batches = make_batches(dev_src_ids, dev_tgt_ids, cfg["max_tokens"])
-    bleu_src, bleu_ref = dev_pairs[0][:cfg["dev_bleu_lines"]], dev_pairs[1][:cfg["dev_bleu_lines"]]
+    task.prepare(model)  # before the weights are fingerprinted
+    batches = task.batches(cfg["max_tokens"])
 
     trained_parameters = list(model.parameters()) + [p for m in trained_modules for p in m.parameters()]
     optimizer = torch.optim.AdamW(trained_parameters, lr=cfg["lr"], betas=(0.9, 0.98),
@@ -195,11 +148,11 @@ def train(model: MarianMTModel, tokenizer: MarianTokenizer, train_pairs: tuple[l
     if len(batches) < accumulation * accelerator.num_processes:
         raise XldistillError(f"{name}: {len(batches)} batches of train data, fewer than accumulation "
                              f"({accumulation}) × processes ({accelerator.num_processes}); lower max_tokens")
-    run_id = fingerprint(cfg, seed, _text_digest(train_pairs), _text_digest(dev_pairs), _weights_digest(model),
+    run_id = fingerprint(cfg, seed, task.digest, _weights_digest(model),
                          [_weights_digest(m) for m in frozen_modules], identity, accelerator.num_processes)
-    state = {"step": 0, "epoch": 0, "position": 0, "best_bleu": -1.0, "best_step": 0,
+    state = {"step": 0, "epoch": 0, "position": 0, "best_score": -math.inf, "best_step": 0,
              "bad_evals": 0, "curve": [], "train_seconds": 0.0, "eval_seconds": 0.0,
-             "target_tokens": 0, "running_loss": 0.0, "running_steps": 0}
+             "counted": 0, "running_loss": 0.0, "running_steps": 0}
     resumed_from = 0
     if checkpoint_path.exists():
         saved = torch.load(checkpoint_path, map_location="cpu", weights_only=True)
@@ -244,20 +197,13 @@ def train(model: MarianMTModel, tokenizer: MarianTokenizer, train_pairs: tuple[l
         accelerator.wait_for_everyone()
 
     def evaluate() -> tuple[float, float]:
-        """Dev loss (plain cross-entropy) and greedy dev BLEU; every process
-        computes the same numbers, so they agree on early stopping."""
+        """The task's dev loss and dev score; every process computes the same
+        numbers, so they agree on early stopping."""
         raw_model.eval()
-        total, tokens = 0.0, 0
-        plain = cross_entropy(0.0)
         with torch.inference_mode():
-            for index in dev_batches:
-                batch = collate(index, dev_src_ids, dev_tgt_ids, pad_id, device)
-                n = int((batch["labels"] != -100).sum())
-                total += plain(raw_model, batch).item() * n
-                tokens += n
-        hypotheses = translate(raw_model, tokenizer, bleu_src, beam=1, max_length=max_length)
+            result = task.evaluate(raw_model, device, cfg["max_tokens"])
         raw_model.train()
-        return total / max(tokens, 1), score(hypotheses, bleu_ref)["bleu"]
+        return result
 
     if resumed_from == 0:
         torch.manual_seed(seed)  # dropout draws depend on the seed alone, not on what ran before
@@ -275,8 +221,8 @@ def train(model: MarianMTModel, tokenizer: MarianTokenizer, train_pairs: tuple[l
             micro = mine[state["position"]:state["position"] + accumulation]
             step_loss = 0.0
             for k, batch_number in enumerate(micro):
-                batch = collate(batches[batch_number], src_ids, tgt_ids, pad_id, device)
-                state["target_tokens"] += int((batch["labels"] != -100).sum())
+                batch = task.collate(batches[batch_number], device)
+                state["counted"] += task.count(batch)
                 sync = accelerator.no_sync(model) if k < len(micro) - 1 else nullcontext()
                 with sync:
                     loss = loss_fn(model, batch) / accumulation
@@ -294,29 +240,30 @@ def train(model: MarianMTModel, tokenizer: MarianTokenizer, train_pairs: tuple[l
             training_seconds = state["train_seconds"] - state["eval_seconds"]
             progress.update(1)
             progress.set_postfix(loss=f"{step_loss:.3f}",  # shown at tqdm's next refresh, not redrawn each step
-                                 tok_s=f"{state['target_tokens'] / max(training_seconds, 1e-9):.0f}", refresh=False)
+                                 per_s=f"{state['counted'] / max(training_seconds, 1e-9):.0f}", refresh=False)
 
             if state["step"] % cfg["eval_every"] == 0 or state["step"] == cfg["max_steps"]:
                 eval_started = time.perf_counter()
-                dev_loss, dev_bleu = evaluate()
+                dev_loss, dev_score = evaluate()
                 state["eval_seconds"] += time.perf_counter() - eval_started
                 state["train_seconds"] = time.perf_counter() - started  # includes the eval it subtracts
                 state["curve"].append({"step": state["step"],
                                        "train_loss": round(state["running_loss"] / state["running_steps"], 4),
-                                       "dev_loss": round(dev_loss, 4), "dev_bleu": dev_bleu,
+                                       "dev_loss": round(dev_loss, 4), task.score_name: dev_score,
                                        "lr": f"{scheduler.get_last_lr()[0]:.3e}"})
                 state["running_loss"], state["running_steps"] = 0.0, 0
-                if dev_bleu > state["best_bleu"]:
-                    state.update(best_bleu=dev_bleu, best_step=state["step"], bad_evals=0)
+                if dev_score > state["best_score"]:
+                    state.update(best_score=dev_score, best_step=state["step"], bad_evals=0)
                     if is_main:
                         raw_model.save_pretrained(str(best_dir))  # safetensors: the only format of transformers 5
                 else:
                     state["bad_evals"] += 1
                     stopped_early = state["bad_evals"] >= cfg["patience"]
                 if is_main and curve_path:
-                    write_curve(curve_path, state["curve"])
+                    write_curve(curve_path, state["curve"], task.score_name)
                 if is_main:
-                    progress.write(f"{name}: step {state['step']} dev loss {dev_loss:.3f} dev BLEU {dev_bleu:.2f}"
+                    progress.write(f"{name}: step {state['step']} dev loss {dev_loss:.3f} "
+                                   f"{task.score_name} {dev_score:.2f}"
                                    + (" (stopping early)" if stopped_early else ""))
             if average_last > 1 and state["step"] in averaged_steps:
                 average_sum = add_weights(average_sum, raw_model)
@@ -337,23 +284,24 @@ def train(model: MarianMTModel, tokenizer: MarianTokenizer, train_pairs: tuple[l
     if average_last > 1 and len(averaged_steps) == average_last and state["step"] >= averaged_steps[-1]:
         raw_model.load_state_dict({name: (total / average_last).to(raw_model.state_dict()[name].dtype)
                                    for name, total in average_sum.items()})
-        _, dev_bleu = evaluate()
-        average = {"checkpoints": average_last, "steps": averaged_steps, "dev_bleu": dev_bleu,
-                   "kept": dev_bleu >= state["best_bleu"]}
+        _, dev_score = evaluate()
+        average = {"checkpoints": average_last, "steps": averaged_steps, task.score_name: dev_score,
+                   "kept": dev_score >= state["best_score"]}
         if is_main:
-            progress.write(f"{name}: average of the checkpoints at steps {averaged_steps}: dev BLEU {dev_bleu:.2f} "
-                           f"({'kept' if average['kept'] else 'not kept'}; best single {state['best_bleu']:.2f})")
+            progress.write(f"{name}: average of the checkpoints at steps {averaged_steps}: {task.score_name} "
+                           f"{dev_score:.2f} ({'kept' if average['kept'] else 'not kept'}; "
+                           f"best single {state['best_score']:.2f})")
             if average["kept"]:
                 raw_model.save_pretrained(str(best_dir))
         accelerator.wait_for_everyone()
 
-    best = MarianMTModel.from_pretrained(str(best_dir), use_safetensors=True)
+    best = type(raw_model).from_pretrained(str(best_dir), use_safetensors=True)
     raw_model.load_state_dict(best.state_dict())
     raw_model.to("cpu")
     training_seconds = state["train_seconds"] - state["eval_seconds"]
-    return TrainResult(steps=state["step"], best_step=state["best_step"], best_dev_bleu=state["best_bleu"],
+    return TrainResult(steps=state["step"], best_step=state["best_step"], best_dev_score=state["best_score"],
                        stopped_early=stopped_early, train_seconds=round(state["train_seconds"], 1),
-                       target_tokens_per_s=round(state["target_tokens"] / max(training_seconds, 1e-9), 1),
+                       items_per_s=round(state["counted"] / max(training_seconds, 1e-9), 1),
                        resumed_from=resumed_from, average=average)
 
 
@@ -365,14 +313,6 @@ def add_weights(total: dict | None, model: torch.nn.Module) -> dict:
     for name, tensor in weights.items():
         total[name] += tensor
     return total
-
-
-def _text_digest(pairs: tuple[list, list]) -> str:
-    digest = hashlib.sha256()
-    for side in pairs:
-        for line in side:
-            digest.update(line.encode() + b"\n")
-    return digest.hexdigest()
 
 
 def _weights_digest(model: torch.nn.Module) -> str:

@@ -8,10 +8,10 @@ from pathlib import Path
 from transformers import MarianMTModel, MarianTokenizer
 
 from xldistill.errors import CorpusError
-from xldistill.models import count_parameters, generation_config, save_model, size_on_disk
-from xldistill.textio import atomic_dir, read_lines
-from xldistill.trainer import train
-from xldistill.translate import score, translate
+from xldistill.translation.models import count_parameters, generation_config, save_model, size_on_disk
+from xldistill.data.textio import atomic_dir, read_lines
+from xldistill.translation.task import train_translation
+from xldistill.translation.translate import score, translate
 
 
 def read_split(folder: Path, split: str) -> tuple[list[str], list[str]]:
@@ -37,12 +37,12 @@ def train_and_save(model: MarianMTModel, tokenizer: MarianTokenizer, train_pairs
     # Dev and test are scored with the decoding settings the saved folder will carry.
     model.generation_config = generation_config(
         tokenizer, beam=beam, max_length=min(max_length, model.config.max_position_embeddings))
-    result = train(model, tokenizer, train_pairs, read_split(clean_dir, "dev"), train_cfg, seed=seed,
+    result = train_translation(model, tokenizer, train_pairs, read_split(clean_dir, "dev"), train_cfg, seed=seed,
                    work_dir=work_dir, curve_path=Path("metrics/curves") / f"{name}.csv", name=name,
                    loss_fn=loss_fn, frozen_modules=frozen_modules, trained_modules=trained_modules,
                    identity=identity)
     metrics = {"params": count_parameters(model), "train_seconds": result.train_seconds,
-               "train_target_tokens_per_s": result.target_tokens_per_s, "steps": result.steps,
+               "train_target_tokens_per_s": result.items_per_s, "steps": result.steps,
                "best_step": result.best_step, "stopped_early": result.stopped_early}
     if result.average:
         metrics["checkpoint_average"] = result.average

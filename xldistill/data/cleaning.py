@@ -16,7 +16,7 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 
-from xldistill.textio import dedup_key, normalize
+from xldistill.data.textio import dedup_key, normalize
 
 RULE_ORDER = ("empty", "markup", "length", "long_token", "ratio", "identical", "langid",
               "alignment", "duplicates")

@@ -7,12 +7,12 @@ from pathlib import Path
 import torch
 from transformers import MarianMTModel
 
-from xldistill import losses
+from xldistill.training import losses
 from xldistill.errors import XldistillError
-from xldistill.logit_store import LogitStore
-from xldistill.models import count_parameters
-from xldistill.stage_io import read_split
-from xldistill.trainer import LossFn
+from xldistill.translation.logit_store import LogitStore
+from xldistill.translation.models import count_parameters
+from xldistill.translation.stage_io import read_split
+from xldistill.training.trainer import LossFn
 
 AUGMENTED = Path("data/augmented")  # the references (plus back-translations): word-level KD and the baseline
 DISTILL = Path("data/distill")      # the teacher's translations of the same sources: sequence-level KD

@@ -1,0 +1,108 @@
+"""cls_data stage: labelled text for the classification branch → data/cls/ and metrics/cls_data.json.
+
+English labelled train and dev (the only labels any model trains on, apart from the
+supervised upper bound), German labelled test (and dev / train for the upper bound):
+the built-in opinion sentences of the grammar (classify.builtin, disjoint from every
+sentence of data/raw), local TSV / JSONL files (classify.local) or a Hugging Face
+dataset (classify.hf). labels.json fixes the label order every classifier uses.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+from collections import Counter
+from pathlib import Path
+
+from xldistill.cli import run_stage
+from xldistill.data.labelled import (BUILTIN_TASKS, SET_FILES, LabelledSet, builtin_sets, check_labels, read_hf,
+                                     read_set, relabel, write_tsv)
+from xldistill.data.textio import atomic_dir, dedup_key, read_lines, write_json_atomic
+from xldistill.errors import ParamsError
+from xldistill.params import load_params
+
+RAW = Path("data/raw")
+OUT_DIR = Path("data/cls")
+METRICS = Path("metrics/cls_data.json")
+REQUIRED = ("train", "test")
+
+
+def translation_sentences() -> set[str]:
+    """Every sentence of the translation corpus, folded: the labelled sets never repeat one."""
+    return {dedup_key(line) for path in sorted(RAW.glob("*.src")) + sorted(RAW.glob("*.tgt"))
+            for line in read_lines(path)}
+
+
+def local_sets(cfg: dict) -> dict[str, LabelledSet]:
+    for name in REQUIRED:
+        if not cfg[name]:
+            raise ParamsError(f"params.yaml: 'classify.local.{name}' must be set when classify.source is local")
+    return {name: read_set(cfg[name], cfg["format"], text_field=cfg["text_field"], label_field=cfg["label_field"])
+            for name in SET_FILES if cfg[name]}
+
+
+def hf_sets(cfg: dict) -> dict[str, LabelledSet]:
+    if not cfg["name"]:
+        raise ParamsError("params.yaml: 'classify.hf.name' must be set when classify.source is hf")
+    fields = {"text_field": cfg["text_field"], "label_field": cfg["label_field"], "revision": cfg["revision"]}
+    source = {"name": cfg["name"], "config": cfg["config"]}
+    target = {"name": cfg["target_name"] or cfg["name"], "config": cfg["target_config"]}
+    wanted = {"train": (source, cfg["train_split"]), "dev": (source, cfg["dev_split"]),
+              "test": (target, cfg["test_split"]), "target_dev": (target, cfg["target_dev_split"]),
+              "target_train": (target, cfg["target_train_split"])}
+    return {name: read_hf(where["name"], split, config=where["config"], **fields)
+            for name, (where, split) in wanted.items() if split}
+
+
+def carve_dev(sets: dict, train_name: str, dev_name: str, size: int, seed: int) -> bool:
+    """A dev set from its train set when the source has none (deterministic per seed)."""
+    if dev_name in sets or train_name not in sets:
+        return False
+    train = sets[train_name]
+    if len(train) < 2 * size:
+        raise ParamsError(f"params.yaml: 'classify.dev_size' = {size} needs at least {2 * size} texts in "
+                          f"{train_name} to carve {dev_name} from; it has {len(train)}")
+    order = list(range(len(train)))
+    random.Random(seed).shuffle(order)
+    dev, rest = sorted(order[:size]), sorted(order[size:])
+    sets[dev_name] = LabelledSet([train.texts[i] for i in dev], [train.labels[i] for i in dev])
+    sets[train_name] = LabelledSet([train.texts[i] for i in rest], [train.labels[i] for i in rest])
+    return True
+
+
+def where(cfg: dict, name: str) -> str:
+    """The file (local) or the params key (hf, builtin) a set came from, for error messages."""
+    if cfg["source"] == "local":
+        return cfg["local"][name]
+    return f"classify.{cfg['source']}.{name}"
+
+
+def main() -> None:
+    params = load_params()
+    cfg = params["classify"]
+    if cfg["source"] == "builtin":
+        sets = builtin_sets(seed=params["seed"], task=cfg["task"], exclude=translation_sentences(), **cfg["builtin"])
+        labels = list(BUILTIN_TASKS[cfg["task"]])
+    else:
+        sets = local_sets(cfg["local"]) if cfg["source"] == "local" else hf_sets(cfg["hf"])
+        mapping = {entry["from"]: entry["to"] for entry in cfg["label_map"]}
+        sets = {name: relabel(s, mapping, where(cfg, name)) for name, s in sets.items()}
+        labels = sorted(set(sets["train"].labels))  # the English train set defines the labels
+    for name, labelled in sets.items():
+        check_labels(labelled, labels, where(cfg, name))
+    carved = [name for train, name in (("train", "dev"), ("target_train", "target_dev"))
+              if carve_dev(sets, train, name, cfg["dev_size"], params["seed"])]
+    with atomic_dir(OUT_DIR) as out:
+        for name, labelled in sets.items():
+            write_tsv(out / SET_FILES[name], labelled)
+        (out / "labels.json").write_text(json.dumps(labels))
+    metrics = {"source": cfg["source"], "task": cfg["task"] if cfg["source"] == "builtin" else None,
+               "labels": labels, "carved_from_train": carved,
+               "texts": {name: len(s) for name, s in sets.items()},
+               "label_counts": {name: dict(sorted(Counter(s.labels).items())) for name, s in sets.items()}}
+    write_json_atomic(METRICS, metrics)
+    print(f"cls_data: {metrics['texts']} ({', '.join(labels)}) → {OUT_DIR}")
+
+
+if __name__ == "__main__":
+    run_stage("cls_data", main)

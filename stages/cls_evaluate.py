@@ -1,0 +1,143 @@
+"""cls_evaluate stage: every classifier on the German test set → metrics/cls_evaluate.json
+and metrics/cls_confusion/<model>.csv (a `dvc plots` confusion matrix each).
+
+Rows: the KD student, its int8 form (PyTorch dynamic int8), the hard-label student, the
+supervised upper bound, translate-test (the reverse translation model turns the German
+test into English for the English teacher) and the English teacher on German text as
+it is. Each: accuracy, macro-F1, per-class precision / recall / F1 (scikit-learn),
+parameters, size, CPU texts/s at batch 1 and 32 (the same texts for every model).
+"""
+
+from __future__ import annotations
+
+import io
+import time
+import warnings
+from pathlib import Path
+
+import torch
+from sklearn.metrics import accuracy_score, classification_report, f1_score
+
+from xldistill.cli import run_stage
+from xldistill.data.textio import atomic_dir, write_json_atomic
+from xldistill.params import load_params
+from xldistill.tasks.classification import load_classifier, predict_logits
+from xldistill.tasks.cls_io import label_ids, read_labels, read_set
+from xldistill.translation.engines import Engine
+from xldistill.translation.models import count_parameters, size_on_disk
+
+TEACHER = Path("models/cls-teacher")
+STUDENTS = {"student": Path("models/cls-student"), "student_hard": Path("models/cls-student-hard"),
+            "supervised": Path("models/cls-supervised")}
+REVERSE = Path("models/reverse")
+METRICS = Path("metrics/cls_evaluate.json")
+CONFUSION = Path("metrics/cls_confusion")
+
+
+def quantize_int8(model) -> torch.nn.Module:
+    with warnings.catch_warnings():  # torch.ao.quantization is deprecated; see README (int8 students)
+        warnings.simplefilter("ignore")
+        return torch.ao.quantization.quantize_dynamic(model.eval(), {torch.nn.Linear}, dtype=torch.qint8)
+
+
+def state_bytes(model) -> int:
+    buffer = io.BytesIO()
+    torch.save(model.state_dict(), buffer)
+    return buffer.getbuffer().nbytes
+
+
+def texts_per_second(classify, texts: list[str], batch_size: int) -> float:
+    classify(texts[:batch_size], batch_size)  # warm-up
+    started = time.perf_counter()
+    for start in range(0, len(texts), batch_size):
+        classify(texts[start:start + batch_size], batch_size)
+    return round(len(texts) / (time.perf_counter() - started), 1)
+
+
+def scores(gold: list[int], predicted: list[int], labels: list[str]) -> dict:
+    report = classification_report(gold, predicted, labels=list(range(len(labels))), target_names=labels,
+                                   output_dict=True, zero_division=0)
+    return {"accuracy": round(100 * accuracy_score(gold, predicted), 2),
+            "macro_f1": round(100 * f1_score(gold, predicted, average="macro", labels=list(range(len(labels))),
+                                             zero_division=0), 2),
+            "per_class": {label: {"precision": round(100 * report[label]["precision"], 2),
+                                  "recall": round(100 * report[label]["recall"], 2),
+                                  "f1": round(100 * report[label]["f1-score"], 2),
+                                  "support": int(report[label]["support"])} for label in labels}}
+
+
+def main() -> None:
+    params = load_params()
+    cfg = params["classify"]["evaluate"]
+    torch.set_num_threads(cfg["threads"])
+    labels = read_labels()
+    test = read_set("test")
+    gold = label_ids(test, labels, "data/cls/test.tgt.tsv")
+    speed_texts = test.texts[:cfg["speed_texts"]]
+    results, predictions = {}, {}
+
+    def add(name: str, classify, *, params_count: int, size_bytes: int, extra: dict | None = None) -> None:
+        predicted = classify(test.texts, 32).argmax(-1).tolist()
+        predictions[name] = predicted
+        results[name] = {**scores(gold, predicted, labels), "params": params_count, "size_bytes": size_bytes,
+                         "texts_per_s": {f"batch{b}": texts_per_second(classify, speed_texts, b) for b in (1, 32)},
+                         **(extra or {})}
+        print(f"cls_evaluate: {name}: accuracy {results[name]['accuracy']} macro-F1 {results[name]['macro_f1']}")
+
+    def classifier(model, tokenizer):
+        return lambda texts, batch_size: predict_logits(model, tokenizer, texts, batch_size=batch_size)
+
+    teacher, teacher_tokenizer = load_classifier(TEACHER)
+    for name, folder in STUDENTS.items():
+        if (folder / "SKIPPED").exists():
+            results[name] = {"skipped": (folder / "SKIPPED").read_text().strip()}
+            continue
+        model, tokenizer = load_classifier(folder)
+        add(name, classifier(model, tokenizer), params_count=count_parameters(model), size_bytes=size_on_disk(folder))
+        if name == "student":
+            int8 = quantize_int8(model)
+            add("student_int8", classifier(int8, tokenizer), params_count=count_parameters(model),
+                size_bytes=state_bytes(int8), extra={"engine": "torch-int8 (dynamic, Linear layers)"})
+    add("teacher_on_german", classifier(teacher, teacher_tokenizer), params_count=count_parameters(teacher),
+        size_bytes=size_on_disk(TEACHER))
+    if (REVERSE / "SKIPPED").exists() or not REVERSE.exists():
+        results["translate_test"] = {"skipped": "no reverse translation model (backtranslate.synthetic_share 0)"}
+    else:
+        reverse = Engine(REVERSE, threads=cfg["threads"])
+
+        def translate_test(texts: list[str], batch_size: int) -> torch.Tensor:
+            english = reverse.translate(texts, beam=cfg["beam"], batch_size=batch_size,
+                                        max_length=reverse.model.config.max_position_embeddings)
+            return predict_logits(teacher, teacher_tokenizer, english, batch_size=batch_size)
+
+        add("translate_test", translate_test,
+            params_count=count_parameters(teacher) + reverse.parameters(),
+            size_bytes=size_on_disk(TEACHER) + size_on_disk(REVERSE))
+    results["ratios"] = ratios(results)
+    with atomic_dir(CONFUSION) as out:
+        for name, predicted in predictions.items():
+            (out / f"{name}.csv").write_text("actual,predicted\n" + "".join(
+                f"{labels[g]},{labels[p]}\n" for g, p in zip(gold, predicted)))
+    write_json_atomic(METRICS, results)
+
+
+def ratios(results: dict) -> dict:
+    def accuracy(name: str) -> float | None:
+        return results.get(name, {}).get("accuracy")
+
+    student, out = results["student"], {}
+    if accuracy("supervised") is not None:
+        out["student_over_supervised_accuracy"] = round(student["accuracy"] / accuracy("supervised"), 4)
+    out["student_minus_hard_accuracy"] = round(student["accuracy"] - accuracy("student_hard"), 2)
+    if accuracy("translate_test") is not None:
+        out["student_minus_translate_test_accuracy"] = round(student["accuracy"] - accuracy("translate_test"), 2)
+    out["teacher_over_student_params"] = round(results["teacher_on_german"]["params"] / student["params"], 2)
+    out["int8_accuracy_loss"] = round(student["accuracy"] - results["student_int8"]["accuracy"], 2)
+    for batch in ("batch1", "batch32"):
+        out[f"int8_speedup_over_teacher_{batch}"] = round(
+            results["student_int8"]["texts_per_s"][batch] / results["teacher_on_german"]["texts_per_s"][batch], 2)
+    return out
+
+
+if __name__ == "__main__":
+    run_stage("cls_evaluate", main)

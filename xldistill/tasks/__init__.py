@@ -1,0 +1,1 @@
+"""Tasks beyond translation that the pipeline carries across languages by distillation."""

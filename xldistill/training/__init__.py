@@ -1,0 +1,1 @@
+"""The one training loop and the loss functions every model shares."""

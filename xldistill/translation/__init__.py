@@ -1,0 +1,1 @@
+"""Translation models: building, decoding, engines, quantization, distillation losses and data."""
