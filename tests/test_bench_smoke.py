@@ -94,6 +94,18 @@ def test_seeds(tmp_path):
     assert results["summary"]["cls_kd_minus_hard_mean"] == row["cls_kd_minus_hard"]
 
 
+@pytest.mark.slow
+def test_cls_kd_sweep(tiny_pipeline, tmp_path):
+    results = bench("cls_kd_sweep.py", "--project", tiny_pipeline, "--points", "hard", "0.5:2", "--steps", 3,
+                    "--seeds", 1, 2, "--out", tmp_path / "k.json")
+    rows = results["rows"]
+    assert [(row["point"], row["seed"]) for row in rows] == [("hard", 1), ("hard", 2), ("hard", "mean"),
+                                                            ("0.5:2", 1), ("0.5:2", 2), ("0.5:2", "mean")]
+    assert all(0 <= row["german_test_accuracy"] <= 100 for row in rows)
+    assert rows[2]["german_test_accuracy"] == round((rows[0]["german_test_accuracy"]
+                                                     + rows[1]["german_test_accuracy"]) / 2, 2)
+
+
 def test_cls_encoder(setup, tmp_path):
     from conftest import tiny_params, write_params
 

@@ -1,0 +1,72 @@
+"""The classification student's KD settings, side by side: alpha × temperature, plus the
+hard-label student, on the working tree's transfer data (run `dvc repro cls_transfer` first).
+
+    python bench/cls_kd_sweep.py --points 0.5:1 0.9:2 1.0:2 --seeds 1234
+
+Each point trains the default student (classify.student) from the same initialisation on
+data/cls_transfer and scores the German test set (data/cls/test.tgt.tsv). ``hard`` is the
+hard-label student. Writes bench/results/cls_kd_sweep.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import tempfile
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bench.common import PROJECT, RESULTS, report  # noqa: E402
+from xldistill.params import load_params  # noqa: E402
+from xldistill.tasks.classification import (build_classifier, classifier_tokenizer, distillation_loss,  # noqa: E402
+                                            predict_logits, train_classifier)
+from xldistill.tasks.cls_io import label_ids, read_labels, read_set, read_transfer  # noqa: E402
+from xldistill.training.trainer import seed_everything  # noqa: E402
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--points", nargs="+", default=["hard", "0.5:1", "0.9:1", "0.9:2", "1.0:2", "0.9:4"],
+                        help="alpha:temperature, or hard")
+    parser.add_argument("--seeds", type=int, nargs="+", default=[1234])
+    parser.add_argument("--steps", type=int, help="student steps (default: classify.student.train.max_steps)")
+    parser.add_argument("--project", type=Path, default=PROJECT)
+    parser.add_argument("--out", type=Path, default=RESULTS / "cls_kd_sweep.json")
+    args = parser.parse_args()
+    params = load_params(args.project / "params.yaml")
+    cfg = params["classify"]["student"]
+    train_cfg = dict(cfg["train"], max_steps=args.steps or cfg["train"]["max_steps"])
+    labels = read_labels(args.project / "data" / "cls")
+    train_texts, train_labels, teacher_logits = read_transfer("train", labels, args.project / "data" / "cls_transfer")
+    dev_texts, dev_labels, _ = read_transfer("dev", labels, args.project / "data" / "cls_transfer")
+    test = read_set("test", args.project / "data" / "cls")
+    gold = label_ids(test, labels, "test.tgt.tsv")
+    tokenizer = classifier_tokenizer(args.project / "models" / "tokenizer", cfg["model"]["max_positions"])
+    rows = []
+    for point in args.points:
+        accuracies = []
+        for seed in args.seeds:
+            seed_everything(seed)
+            model = build_classifier(tokenizer, cfg["model"], labels)
+            kd = point != "hard"
+            alpha, temperature = (float(x) for x in point.split(":")) if kd else (0.0, 1.0)
+            with tempfile.TemporaryDirectory() as work:
+                result = train_classifier(
+                    model, tokenizer, train_texts, train_labels, dev_texts, dev_labels, train_cfg, seed=seed,
+                    work_dir=Path(work), name=point, teacher_logits=teacher_logits if kd else None,
+                    loss_fn=distillation_loss(temperature=temperature, alpha=alpha) if kd else None)
+            predicted = predict_logits(model, tokenizer, test.texts).argmax(-1).tolist()
+            accuracy = round(100 * sum(p == g for p, g in zip(predicted, gold)) / len(gold), 2)
+            accuracies.append(accuracy)
+            rows.append({"point": point, "alpha": alpha if kd else None, "temperature": temperature if kd else None,
+                         "seed": seed, "transfer_dev_accuracy": result.best_dev_score, "german_test_accuracy": accuracy})
+            print(rows[-1], file=sys.stderr)
+        if len(args.seeds) > 1:
+            rows.append({"point": point, "seed": "mean", "german_test_accuracy": round(statistics.mean(accuracies), 2)})
+    report(rows, args.out, steps=train_cfg["max_steps"], seeds=args.seeds, test_texts=len(gold))
+
+
+if __name__ == "__main__":
+    main()
