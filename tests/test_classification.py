@@ -124,3 +124,19 @@ def test_the_classify_command_labels_stdin_lines(trained):
     bad = subprocess.run([sys.executable, "-m", "xldistill.tasks.classify", str(trained.folder.parent / "nope")],
                          input="x\n", capture_output=True, text=True)
     assert bad.returncode != 0 and "cannot load" in bad.stderr
+
+
+def test_a_pretrained_folder_is_fine_tuned_with_a_new_head(trained, tmp_path):
+    """classify.teacher.init = a folder (offline: a tiny model saved here) gets a head for the task's labels."""
+    from xldistill.errors import XldistillError
+    from xldistill.tasks.classification import load_pretrained
+
+    seed_everything(3)
+    two_way = build_classifier(trained.tokenizer, dict(TINY, arch="bert"), ["bad", "good"])
+    save_classifier(two_way, trained.tokenizer, tmp_path / "pretrained")
+    model, tokenizer = load_pretrained(str(tmp_path / "pretrained"), LABELS)
+    assert model.config.num_labels == 3 and model.config.id2label == dict(enumerate(LABELS))
+    assert torch.equal(model.bert.embeddings.word_embeddings.weight, two_way.bert.embeddings.word_embeddings.weight)
+    assert predict_logits(model, tokenizer, ["Ich sah den Hund."]).shape == (1, 3)
+    with pytest.raises(XldistillError, match="classify.teacher.init = .* cannot be loaded"):
+        load_pretrained(str(tmp_path / "missing"), LABELS)

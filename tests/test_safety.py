@@ -10,7 +10,7 @@ from conftest import PROJECT
 from xldistill.errors import XldistillError
 from xldistill.translation.models import load_marian
 
-SOURCES = sorted([*PROJECT.glob("xldistill/*.py"), *PROJECT.glob("stages/*.py"), *PROJECT.glob("bench/*.py")])
+SOURCES = sorted([*PROJECT.glob("xldistill/**/*.py"), *PROJECT.glob("stages/*.py"), *PROJECT.glob("bench/*.py")])
 
 
 def calls(pattern: str) -> list[str]:
@@ -23,12 +23,16 @@ def calls(pattern: str) -> list[str]:
     return found
 
 
+MODEL_LOADS = r"(MarianMTModel|AutoModelFor\w+|type\(raw_model\))\.from_pretrained\("
+
+
 def test_the_rules_are_checked_over_real_code():
-    assert len(SOURCES) > 20 and calls(r"MarianMTModel\.from_pretrained\(")
+    assert len(SOURCES) > 20 and len(calls(MODEL_LOADS)) >= 5
+    assert calls(r"AutoModelForSequenceClassification\.from_pretrained\(")  # the classifiers too
 
 
 def test_model_weights_load_from_safetensors_only():
-    unsafe = [c for c in calls(r"MarianMTModel\.from_pretrained\(") if "use_safetensors=True" not in c]
+    unsafe = [c for c in calls(MODEL_LOADS) if "use_safetensors=True" not in c]
     assert not unsafe, unsafe
     loads = [c for c in calls(r"torch\.load\(") if "weights_only=True" not in c]
     assert not loads, loads  # checkpoints: tensors only, no pickled code

@@ -78,10 +78,9 @@ def load_pretrained(init: str, labels: list[str]):
     (safetensors only; offline, a name loads from the local cache or fails clearly)."""
     try:
         tokenizer = AutoTokenizer.from_pretrained(init)
-        model = AutoModelForSequenceClassification.from_pretrained(
-            init, num_labels=len(labels), id2label=dict(enumerate(labels)),
-            label2id={label: i for i, label in enumerate(labels)}, ignore_mismatched_sizes=True,
-            use_safetensors=True)
+        model = AutoModelForSequenceClassification.from_pretrained(init, use_safetensors=True,
+            num_labels=len(labels), id2label=dict(enumerate(labels)),
+            label2id={label: i for i, label in enumerate(labels)}, ignore_mismatched_sizes=True)
     except (OSError, ValueError) as err:
         raise XldistillError(f"params.yaml: classify.teacher.init = {init!r} cannot be loaded: {err}") from None
     return model, tokenizer
@@ -157,7 +156,6 @@ class ClassificationTask:
     """Texts with label ids (and the teacher's logits); early stopping on dev accuracy (%)."""
 
     score_name = "dev_accuracy"
-    count_name = "texts"
 
     def __init__(self, tokenizer, train_texts: list[str], train_labels: list[int], dev_texts: list[str],
                  dev_labels: list[int], *, max_length: int, teacher_logits: torch.Tensor | None = None):

@@ -5,8 +5,8 @@ data once and groups it into length-sorted token batches; then step: loss (a
 function the caller passes in, or the task's cross-entropy) → backward → clip →
 AdamW → schedule; every ``eval_every`` steps the task's dev loss and dev score
 (greedy BLEU, accuracy), early stopping on that score, keep the best weights;
-every ``checkpoint_every`` steps a checkpoint that a rerun resumes from (same final weights as an uninterrupted run). With
-``average_last`` n > 1 the weights of the last n checkpoints are averaged at the
+every ``checkpoint_every`` steps a checkpoint that a rerun resumes from (same
+final weights as an uninterrupted run). With ``average_last`` n > 1 the weights of the last n checkpoints are averaged at the
 end (as Vaswani et al. 2017 did for their models) and kept if better on dev.
 
 Runs unchanged on CPU, one GPU, or several under ``accelerate launch`` /
@@ -41,14 +41,13 @@ class Task(Protocol):
     """What the loop needs to know about a task (see translation/task.py, tasks/classification.py)."""
 
     score_name: str  # the dev score early stopping maximises, a column of the curve ("dev_bleu")
-    count_name: str  # what throughput counts ("target_tokens", "texts")
     digest: str  # of the train and dev data: a checkpoint of other data is never resumed
 
     def prepare(self, model: torch.nn.Module) -> None: ...
     def batches(self, max_tokens: int) -> list[list[int]]: ...
     def collate(self, index: list[int], device) -> dict: ...
     def default_loss(self, label_smoothing: float) -> LossFn: ...
-    def count(self, batch: dict) -> int: ...
+    def count(self, batch: dict) -> int: ...  # what throughput counts: target tokens, texts
     def evaluate(self, model: torch.nn.Module, device, max_tokens: int) -> tuple[float, float]: ...
 
 
@@ -88,7 +87,7 @@ class TrainResult:
     best_dev_score: float  # the task's score_name: greedy dev BLEU, dev accuracy
     stopped_early: bool
     train_seconds: float
-    items_per_s: float  # the task's count_name per second, training only, evaluation time excluded
+    items_per_s: float  # what the task counts (target tokens, texts) per second, evaluation excluded
     resumed_from: int
     average: dict | None = None  # {"checkpoints", "steps", score_name, "kept"} when averaging ran
 

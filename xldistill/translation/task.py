@@ -67,7 +67,6 @@ class TranslationTask:
     """What the trainer needs to know about translation; early stopping on greedy dev BLEU."""
 
     score_name = "dev_bleu"
-    count_name = "target_tokens"  # what the trainer's throughput counts
 
     def __init__(self, tokenizer: MarianTokenizer, train_pairs: tuple[list, list], dev_pairs: tuple[list, list],
                  *, max_length: int, dev_bleu_lines: int):
