@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import io
 import time
-import warnings
 from pathlib import Path
 
 import torch
@@ -25,6 +24,7 @@ from xldistill.tasks.classification import load_classifier, predict_logits
 from xldistill.tasks.cls_io import label_ids, read_labels, read_set
 from xldistill.translation.engines import Engine
 from xldistill.translation.models import count_parameters, size_on_disk
+from xldistill.translation.quantize import quantize_dynamic
 
 TEACHER = Path("models/cls-teacher")
 STUDENTS = {"student": Path("models/cls-student"), "student_hard": Path("models/cls-student-hard"),
@@ -32,12 +32,6 @@ STUDENTS = {"student": Path("models/cls-student"), "student_hard": Path("models/
 REVERSE = Path("models/reverse")
 METRICS = Path("metrics/cls_evaluate.json")
 CONFUSION = Path("metrics/cls_confusion")
-
-
-def quantize_int8(model) -> torch.nn.Module:
-    with warnings.catch_warnings():  # torch.ao.quantization is deprecated; see README (int8 students)
-        warnings.simplefilter("ignore")
-        return torch.ao.quantization.quantize_dynamic(model.eval(), {torch.nn.Linear}, dtype=torch.qint8)
 
 
 def state_bytes(model) -> int:
@@ -95,7 +89,7 @@ def main() -> None:
         model, tokenizer = load_classifier(folder)
         add(name, classifier(model, tokenizer), params_count=count_parameters(model), size_bytes=size_on_disk(folder))
         if name == "student":
-            int8 = quantize_int8(model)
+            int8 = quantize_dynamic(model)
             add("student_int8", classifier(int8, tokenizer), params_count=count_parameters(model),
                 size_bytes=state_bytes(int8), extra={"engine": "torch-int8 (dynamic, Linear layers)"})
     add("teacher_on_german", classifier(teacher, teacher_tokenizer), params_count=count_parameters(teacher),

@@ -39,7 +39,8 @@ def convert_ctranslate2(model_dir: Path, out_dir: Path, quantization: str = "int
     (out_dir / CT2_LIMITS).write_text(json.dumps({"max_positions": positions}))
 
 
-def _quantize_dynamic(model: MarianMTModel) -> torch.nn.Module:
+def quantize_dynamic(model: torch.nn.Module) -> torch.nn.Module:
+    """PyTorch dynamic int8 of every Linear layer (translation models and classifiers alike)."""
     with warnings.catch_warnings():  # torch.ao.quantization is deprecated; see README (int8 students)
         warnings.simplefilter("ignore")
         return torch.ao.quantization.quantize_dynamic(model.eval(), {torch.nn.Linear}, dtype=torch.qint8)
@@ -58,7 +59,7 @@ def save_torch_int8(model_dir: Path, out_dir: Path) -> None:
         if value.data_ptr() not in seen:
             seen.add(value.data_ptr())
             float_state[key] = value.detach().clone().contiguous()
-    quantized = _quantize_dynamic(model)
+    quantized = quantize_dynamic(model)
     tensors = {}
     for name, module in _quantized_linears(quantized).items():
         weight, bias = module._weight_bias()
@@ -85,7 +86,7 @@ def load_torch_int8(folder: Path) -> torch.nn.Module:
     tensors = load_file(str(folder / "model.safetensors"))
     float_state = {k: v for k, v in tensors.items() if not k.endswith((".int8", ".scale", ".zero_point"))}
     model.load_state_dict(float_state, strict=False)
-    quantized = _quantize_dynamic(model)
+    quantized = quantize_dynamic(model)
     for name, module in _quantized_linears(quantized).items():
         weight = torch._make_per_tensor_quantized_tensor(
             tensors[f"{name}.weight.int8"], float(tensors[f"{name}.weight.scale"]),
