@@ -146,9 +146,9 @@ def main() -> None:
         reran = [line.split("'")[1] for line in output.splitlines() if line.startswith("Running stage")]
         rows.append({"run": "dvc exp run -S temp=4", "stage": " + ".join(reran), "wall_s": round(seconds, 1),
                      "peak_rss_mib": round(peak)})
-    # issue 13: the whole default graph, translation and classification, within 15 minutes cold
-    report(rows, args.out, targets={"cold_total_s": 900, "noop_s": 5},
-           met={"cold_total": total <= 900, "noop": rows[-2]["wall_s"] <= 5}, reproduced_working_tree=reproduced)
+    # issue 14: the whole default graph, translation, classification and NER, within 18 minutes cold
+    report(rows, args.out, targets={"cold_total_s": 1080, "noop_s": 5},
+           met={"cold_total": total <= 1080, "noop": rows[-2]["wall_s"] <= 5}, reproduced_working_tree=reproduced)
     if reproduced:
         print(f"\nagainst {args.project / 'dvc.lock'}: {len(reproduced['identical'])} outputs identical, "
               f"{len(reproduced['differ_only_in_timing'])} differ only in wall-clock fields, "

@@ -10,14 +10,13 @@ dataset (classify.hf). labels.json fixes the label order every classifier uses.
 from __future__ import annotations
 
 import json
-import random
 from collections import Counter
 from pathlib import Path
 
 from xldistill.cli import run_stage
-from xldistill.data.labelled import (BUILTIN_TASKS, SET_FILES, LabelledSet, builtin_sets, check_labels, read_hf,
-                                     read_set, relabel, write_tsv)
-from xldistill.data.textio import atomic_dir, dedup_key, read_lines, write_json_atomic
+from xldistill.data.labelled import (BUILTIN_TASKS, SET_FILES, LabelledSet, builtin_sets, carve_dev, check_labels,
+                                     read_hf, read_set, relabel, write_tsv)
+from xldistill.data.textio import atomic_dir, folded_sentences, write_json_atomic
 from xldistill.errors import ParamsError
 from xldistill.params import load_params
 
@@ -25,12 +24,6 @@ RAW = Path("data/raw")
 OUT_DIR = Path("data/cls")
 METRICS = Path("metrics/cls_data.json")
 REQUIRED = ("train", "test")
-
-
-def translation_sentences() -> set[str]:
-    """Every sentence of the translation corpus, folded: the labelled sets never repeat one."""
-    return {dedup_key(line) for path in sorted(RAW.glob("*.src")) + sorted(RAW.glob("*.tgt"))
-            for line in read_lines(path)}
 
 
 def local_sets(cfg: dict) -> dict[str, LabelledSet]:
@@ -54,22 +47,6 @@ def hf_sets(cfg: dict) -> dict[str, LabelledSet]:
             for name, (where, split) in wanted.items() if split}
 
 
-def carve_dev(sets: dict, train_name: str, dev_name: str, size: int, seed: int) -> bool:
-    """A dev set from its train set when the source has none (deterministic per seed)."""
-    if dev_name in sets or train_name not in sets:
-        return False
-    train = sets[train_name]
-    if len(train) < 2 * size:
-        raise ParamsError(f"params.yaml: 'classify.dev_size' = {size} needs at least {2 * size} texts in "
-                          f"{train_name} to carve {dev_name} from; it has {len(train)}")
-    order = list(range(len(train)))
-    random.Random(seed).shuffle(order)
-    dev, rest = sorted(order[:size]), sorted(order[size:])
-    sets[dev_name] = LabelledSet([train.texts[i] for i in dev], [train.labels[i] for i in dev])
-    sets[train_name] = LabelledSet([train.texts[i] for i in rest], [train.labels[i] for i in rest])
-    return True
-
-
 def where(cfg: dict, name: str) -> str:
     """The file (local) or the params key (hf, builtin) a set came from, for error messages."""
     if cfg["source"] == "local":
@@ -81,7 +58,7 @@ def main() -> None:
     params = load_params()
     cfg = params["classify"]
     if cfg["source"] == "builtin":
-        sets = builtin_sets(seed=params["seed"], task=cfg["task"], exclude=translation_sentences(), **cfg["builtin"])
+        sets = builtin_sets(seed=params["seed"], task=cfg["task"], exclude=folded_sentences(RAW), **cfg["builtin"])
         labels = list(BUILTIN_TASKS[cfg["task"]])
     else:
         sets = local_sets(cfg["local"]) if cfg["source"] == "local" else hf_sets(cfg["hf"])
@@ -91,7 +68,7 @@ def main() -> None:
     for name, labelled in sets.items():
         check_labels(labelled, labels, where(cfg, name))
     carved = [name for train, name in (("train", "dev"), ("target_train", "target_dev"))
-              if carve_dev(sets, train, name, cfg["dev_size"], params["seed"])]
+              if carve_dev(sets, train, name, cfg["dev_size"], params["seed"], "classify.dev_size")]
     with atomic_dir(OUT_DIR) as out:
         for name, labelled in sets.items():
             write_tsv(out / SET_FILES[name], labelled)

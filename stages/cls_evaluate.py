@@ -10,7 +10,6 @@ parameters, size, CPU texts/s at batch 1 and 32 (the same texts for every model)
 
 from __future__ import annotations
 
-import io
 import time
 from pathlib import Path
 
@@ -24,7 +23,7 @@ from xldistill.tasks.classification import load_classifier, predict_logits
 from xldistill.tasks.cls_io import label_ids, read_labels, read_set
 from xldistill.translation.engines import Engine
 from xldistill.translation.models import count_parameters, size_on_disk
-from xldistill.translation.quantize import quantize_dynamic
+from xldistill.translation.quantize import quantize_dynamic, state_bytes
 
 TEACHER = Path("models/cls-teacher")
 STUDENTS = {"student": Path("models/cls-student"), "student_hard": Path("models/cls-student-hard"),
@@ -32,12 +31,6 @@ STUDENTS = {"student": Path("models/cls-student"), "student_hard": Path("models/
 REVERSE = Path("models/reverse")
 METRICS = Path("metrics/cls_evaluate.json")
 CONFUSION = Path("metrics/cls_confusion")
-
-
-def state_bytes(model) -> int:
-    buffer = io.BytesIO()
-    torch.save(model.state_dict(), buffer)
-    return buffer.getbuffer().nbytes
 
 
 def texts_per_second(classify, texts: list[str], batch_size: int) -> float:

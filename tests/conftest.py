@@ -38,6 +38,13 @@ def tiny_params(**corpus_overrides) -> dict:
         classify[role]["model"].update(hidden=hidden, layers=1, heads=2, ffn_dim=2 * hidden, max_positions=64)
         classify[role]["train"].update(max_steps=6, max_tokens=600, eval_every=3, checkpoint_every=3,
                                        warmup_steps=2)
+    ner = params["ner"]
+    ner["builtin"].update(train_size=100, dev_size=30, test_size=40, alignment_size=30)
+    ner["project"].update(parallel_lines=200, beam=1, dev_lines=30)
+    ner["evaluate"].update(speed_sentences=8)
+    for role, hidden in (("teacher", 32), ("student", 16)):
+        ner[role]["model"].update(hidden=hidden, layers=1, heads=2, ffn_dim=2 * hidden, max_positions=64)
+        ner[role]["train"].update(max_steps=6, max_tokens=600, eval_every=3, checkpoint_every=3, warmup_steps=2)
     return params
 
 

@@ -149,3 +149,13 @@ def test_multi30k_on_a_corpus_in_its_layout(tmp_path):
     assert all(0 <= row["bleu_lc_13a"] <= 100 for row in results["rows"])
     assert "lc" in results["signatures"]["bleu_lc_13a"] and "met" in results["targets"]
     assert 0 < results["forward_translated"]["available"] <= 150  # mono.en, forward-translated for the student
+
+
+@pytest.mark.slow
+def test_ner_alignment(tiny_pipeline, tmp_path):
+    results = bench("ner_alignment.py", "--project", tiny_pipeline, "--aligners", "ibm1", "attention",
+                    "--out", tmp_path / "a.json")
+    rows = {row["aligner"]: row for row in results["rows"]}
+    assert set(rows) == {"ibm1", "attention"} and results["gold_pairs"] == 30
+    assert rows["ibm1"]["same_links_every_run"] and rows["attention"]["same_links_every_run"]
+    assert all(0 <= row["projection_f1"] <= 100 and row["entities"] > 0 for row in rows.values())

@@ -4,11 +4,13 @@
 import json
 import subprocess
 
+import numpy as np
 import pytest
 import yaml
 
 from bench.pipeline_cost import compare_with
 from conftest import copy_project, dvc, tiny_params, write_params
+from xldistill.data.tagged import read_conll
 
 def dig(node, *keys):
     for key in keys:
@@ -64,10 +66,13 @@ def test_a_second_clone_reproduces_every_output_and_metric(project, tmp_path):
     assert reproduced["differ"] == [], reproduced
     assert {"models/student", "data/distill", "data/forward", "data/logits"} <= set(reproduced["identical"])
     assert {"models/cls-student", "data/cls", "data/cls_transfer"} <= set(reproduced["identical"])
+    assert {"models/ner-student", "data/ner", "data/ner_transfer"} <= set(reproduced["identical"])
     assert set(reproduced["differ_only_in_timing"]) <= {
         f"metrics/{name}.json" for name in ("backtranslate", "teacher", "teacher_translate", "distill", "baseline",
                                             "evaluate", "cls_teacher", "cls_student", "cls_student_hard",
-                                            "cls_supervised", "cls_evaluate")} | {"metrics/curves/quality_speed.csv"}
+                                            "cls_supervised", "cls_evaluate", "ner_teacher", "ner_student",
+                                            "ner_student_hard", "ner_supervised", "ner_evaluate")
+    } | {"metrics/curves/quality_speed.csv"}
 
 
 @pytest.mark.slow
@@ -100,8 +105,9 @@ def test_translate_command_reads_stdin(project):
 def test_exp_run_with_another_temperature_reruns_only_the_students_and_what_follows(project):
     output = dvc(project, "exp", "run", "-S", "temp=4")
     ran = {line.split("'")[1] for line in output.splitlines() if line.startswith("Running stage")}
-    # the translation student and the classification student, and what depends on them: nothing else
-    assert ran == {"distill", "quantize", "evaluate", "cls_student", "cls_evaluate"}, output
+    # the translation, classification and NER students, and what depends on them: nothing else
+    assert ran == {"distill", "quantize", "evaluate", "cls_student", "cls_evaluate", "ner_student",
+                   "ner_evaluate"}, output
     assert "up to date" in dvc(project, "status") or dvc(project, "status").strip() == ""
     shown = json.loads(dvc(project, "exp", "show", "--json"))
     found = []
@@ -152,3 +158,35 @@ def test_the_classification_branch_scores_every_classifier_on_german(project):
     student = json.loads((project / "metrics" / "cls_student.json").read_text())
     params = yaml.safe_load((project / "params.yaml").read_text())  # an exp run may have changed temp
     assert student["temperature"] == params["temp"] and student["train_texts"] == 320 - 30
+
+
+TAGGERS = ("student", "student_int8", "student_hard", "supervised", "teacher_on_german")
+
+
+@pytest.mark.slow
+def test_the_ner_branch_scores_every_tagger_on_german(project):
+    metrics = json.loads((project / "metrics" / "ner_evaluate.json").read_text())
+    labels = json.loads((project / "data" / "ner" / "labels.json").read_text())
+    assert labels == ["O", "B-LOC", "I-LOC", "B-ORG", "I-ORG", "B-PER", "I-PER"]
+    gold_entities = sum(json.loads((project / "metrics" / "ner_data.json").read_text())["entities"]["test"].values())
+    for name in TAGGERS:
+        entry = metrics[name]
+        assert 0 <= entry["f1"] <= 100 and entry["support"] == gold_entities, name
+        assert set(entry["per_type"]) <= {"LOC", "ORG", "PER"}
+        assert entry["sentences_per_s"]["batch1"] > 0 and entry["sentences_per_s"]["batch32"] > 0
+    ratios = metrics["ratios"]
+    assert ratios["student_minus_hard_f1"] == round(metrics["student"]["f1"] - metrics["student_hard"]["f1"], 2)
+    assert ratios["teacher_over_student_params"] > 1
+    project_metrics = json.loads((project / "metrics" / "ner_project.json").read_text())
+    assert project_metrics["sentences"] == {"parallel": 200, "translate_train": 100}
+    assert sum(project_metrics["projection"].values()) == 300
+    assert 0 <= project_metrics["alignment"]["projection_f1"] <= 100 and project_metrics["alignment"]["entities"] > 0
+    # no German gold tag reached a student: its data are projected German lines, none from the test set
+    german_test = {" ".join(s) for s in read_conll(project / "data" / "ner" / "test.tgt.conll").sentences}
+    transfer = read_conll(project / "data" / "ner_transfer" / "train.conll")
+    assert not german_test & {" ".join(s) for s in transfer.sentences}
+    soft = np.load(project / "data" / "ner_transfer" / "train.soft.npy")
+    assert soft.shape == (sum(map(len, transfer.sentences)), len(labels)) and np.allclose(soft.sum(1), 1, atol=1e-4)
+    student = json.loads((project / "metrics" / "ner_student.json").read_text())
+    params = yaml.safe_load((project / "params.yaml").read_text())  # an exp run may have changed temp
+    assert student["temperature"] == params["temp"] and student["train_sentences"] == len(transfer)

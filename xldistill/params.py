@@ -90,6 +90,17 @@ CLASSIFIER = {  # a transformer encoder from scratch (tasks/classification.py)
     "max_positions": _count(min=16),  # longer texts are truncated
 }
 CLASSIFIER_TRAIN = {key: spec for key, spec in TRAIN.items() if key != "dev_bleu_lines"}  # max_tokens: text tokens
+# The teacher and student sections of the classification and NER branches
+ENCODER_TEACHER = {
+    "init": Value(str),  # scratch, or a Hugging Face name / folder (AutoModelFor{Sequence,Token}Classification)
+    "model": CLASSIFIER,
+    "train": CLASSIFIER_TRAIN,
+}
+ENCODER_STUDENT = {
+    "alpha": _number(min=0, max=1),  # alpha · T² · KL(teacher ‖ student) + (1 − alpha) · CE(hard label)
+    "model": CLASSIFIER,
+    "train": CLASSIFIER_TRAIN,
+}
 
 SCHEMA = {
     "seed": _count(),
@@ -206,11 +217,7 @@ SCHEMA = {
             "target_name": _path(), "target_config": _path(),  # null: the same dataset as name
             "test_split": Value(str), "target_dev_split": _path(), "target_train_split": _path(),
         },
-        "teacher": {
-            "init": Value(str),  # scratch, or a Hugging Face name / folder (AutoModelForSequenceClassification)
-            "model": CLASSIFIER,
-            "train": CLASSIFIER_TRAIN,
-        },
+        "teacher": ENCODER_TEACHER,
         "transfer": {
             "parallel_lines": _count(),  # cleaned pairs whose English side the teacher labels for the German side
             "translate_train": Value(bool),  # translate the English labelled set with the translation teacher
@@ -219,15 +226,44 @@ SCHEMA = {
             "max_length": _count(min=1),
             "dev_lines": _count(min=1),  # transfer data held out for the students' early stopping
         },
-        "student": {
-            "alpha": _number(min=0, max=1),
-            "model": CLASSIFIER,
-            "train": CLASSIFIER_TRAIN,
-        },
+        "student": ENCODER_STUDENT,
         "evaluate": {
             "threads": _count(min=1),
             "speed_texts": _count(min=1),
             "beam": _count(min=1),  # translate-test: the reverse model's beam
+        },
+    },
+    "ner": {
+        "source": Value(str, choices=("builtin", "local")),
+        "dev_size": _count(min=1),  # dev carved from train when the source has none (English; German too)
+        "type_map": ListOf({"from": Value(str), "to": Value(str)}),  # own data: OTH → MISC, LOCderiv → O
+        "builtin": {
+            "train_size": _count(min=1),
+            "dev_size": _count(min=1),
+            "test_size": _count(min=1),
+            "alignment_size": _count(),  # pairs with gold entity alignments: scores the aligner
+            "entity_share": _number(min=0, max=1),  # share of sentences with at least one entity
+        },
+        "local": {
+            "source_format": Value(str, choices=("conll", "germeval")),  # English train / dev
+            "target_format": Value(str, choices=("conll", "germeval")),  # German test / dev / train
+            "scheme": Value(str, choices=("iob2", "iob1")),  # CoNLL files: iob1 is converted to iob2
+            "train": _path(), "dev": _path(), "test": _path(), "target_dev": _path(), "target_train": _path(),
+        },
+        "teacher": ENCODER_TEACHER,
+        "project": {
+            "parallel_lines": _count(),  # cleaned pairs whose English side the teacher tags for the German side
+            "aligner": Value(str, choices=("ibm1", "attention", "eflomal")),
+            "max_gap": _count(),  # German words a projected span may skip (filled); more drops the sentence
+            "translate_train": Value(bool),  # translate the English labelled set and project its gold tags
+            "beam": _count(min=1),
+            "max_length": _count(min=1),
+            "dev_lines": _count(min=1),  # projected sentences held out for the students' early stopping
+        },
+        "student": ENCODER_STUDENT,
+        "evaluate": {
+            "threads": _count(min=1),
+            "speed_sentences": _count(min=1),
         },
     },
     "evaluate": {

@@ -14,21 +14,40 @@ morphology and word choice differ the way they do between English and German:
 - prepositions govern case and contract with the article (in dem → im);
 - negation uses *nicht* at the end of the middle field or *kein* on an
   indefinite object, English uses do-support or "no";
-- names, places, organisations and numbers are copied through unchanged.
+- entities: names and most places are copied through, some places have German
+  exonyms (Munich → München), organisations translate their parts and decline
+  (at the Technical University of Munich → an der Technischen Universität München),
+  a possessor name takes the German genitive -s (Anna's dog → Annas Hund);
+  numbers are copied through.
 
-Tokens are ``(text, tag)`` pairs; the tag marks entities (PER / LOC / ORG) so
-that spans and sentence labels can be emitted later without a second grammar.
+Tokens are ``(text, tag)`` pairs; the tag of an entity word is ``(BIO label, serial)``
+(``("B-LOC", 3)``), the serial the same on both sides of a pair, so that the NER
+branch reads word tags and gold entity alignments off the derivation itself.
 """
 
 from __future__ import annotations
 
+import itertools
 import random
 from dataclasses import dataclass, field
 from functools import lru_cache
 
 from xldistill.data import lexicon
 
-Token = tuple  # (text, entity tag or None)
+Token = tuple  # (text, None or the entity tag (BIO label, serial))
+
+
+def entity_tokens(text: str, kind: str, serial: int) -> list[Token]:
+    """The words of one entity, ``("B-PER", serial)``, ``("I-PER", serial)``, ..."""
+    return [(word, (("B-" if i == 0 else "I-") + kind, serial)) for i, word in enumerate(text.split())]
+
+
+def possessive_name(words: list[Token], language: str) -> list[Token]:
+    """Anna → Anna's / Annas; the genitive ending joins the name's last word (its span)."""
+    *head, (last, tag) = words
+    if language == "en":
+        return head + [(last + "'s", tag)]
+    return head + [(last + ("'" if last[-1] in "sßxz" else "s"), tag)]
 
 # --- German morphology tables -------------------------------------------------
 
@@ -257,7 +276,9 @@ def lemma_count() -> int:
     for v in verbs:
         lemmas.update(("en", e.base) for e in v.english)
         lemmas.update(("de", g.infinitive) for g in v.german)
-    names = lexicon.PERSON_NAMES + lexicon.PLACE_NAMES + lexicon.ORGANISATIONS
+    names = set(lexicon.PERSON_NAMES + lexicon.SURNAMES)
+    names |= {name for place in lexicon.PLACES for name in place}
+    names |= {org[1] for org in lexicon.ORGANISATIONS} | {org[4] for org in lexicon.ORGANISATIONS}
     return len(lemmas) + len(names)
 
 
@@ -284,7 +305,8 @@ class NounPhrase:
     adjectives: list = field(default_factory=list)  # [(english, german stem)]
     possessive: tuple | None = None  # (english, (stem, oblique stem))
     numeral: str | None = None
-    tag: str | None = None
+    name: tuple | None = None  # (English tokens, German tokens) for determiner "name"
+    possessor: tuple | None = None  # (English tokens, German tokens) for determiner "name_poss"
     classes: frozenset = frozenset()
     polarity: int = 0
 
@@ -298,7 +320,7 @@ class NounPhrase:
 
     def english(self, negative: bool = False) -> list[Token]:
         if self.determiner == "name":
-            return [(self.en_noun, self.tag)]
+            return list(self.name[0])
         words = [a[0] for a in self.adjectives] + [self.en_noun]
         if negative:
             det = ["no"]
@@ -312,13 +334,15 @@ class NounPhrase:
             det = [self.possessive[0]]
         elif self.determiner == "num":
             det = [self.numeral]
+        elif self.determiner == "name_poss":
+            return self.possessor[0] + [(w, None) for w in words]
         else:
             det = []
         return [(w, None) for w in det + words]
 
     def german(self, case: str, negative: bool = False) -> list[Token]:
         if self.determiner == "name":
-            return [(self.en_noun, self.tag)]
+            return list(self.name[1])
         g = "pl" if self.number == "pl" else self.de_noun.gender
         det_kind = "kein" if negative else self.determiner
         if det_kind == "def":
@@ -333,10 +357,11 @@ class NounPhrase:
             declension = "weak" if g == "pl" else "mixed"
         elif det_kind == "num":
             det, declension = [self.numeral], "strong"
-        else:
+        else:  # bare, or a possessor name: Annas großer Hund
             det, declension = [], "strong"
         adjs = [stem + ADJECTIVE_ENDINGS[declension][case][g] for _, stem in self.adjectives]
-        return [(w, None) for w in det + adjs + [self.de_noun.form(case, self.number)]]
+        words = [(w, None) for w in det + adjs + [self.de_noun.form(case, self.number)]]
+        return self.possessor[1] + words if det_kind == "name_poss" else words
 
 
 # --- Random drawing helpers -------------------------------------------------------
@@ -346,6 +371,7 @@ class Generator:
 
     def __init__(self, seed: int):
         self.rng = random.Random(seed)
+        self.serials = itertools.count()  # entity serials: no randomness, so the corpus is unchanged by them
         self.nouns, self.adjectives, self.verbs = load_lexicon()
         self.verbs_by_frame: dict[str, list[Verb]] = {}
         for verb in self.verbs:
@@ -377,8 +403,7 @@ class Generator:
         adjectives carry no polarity (opinion sentences keep their evaluation in one place)."""
         wanted = set(classes)
         if allow_name and wanted & {"person", "animate", "any"} and self.chance(0.15):
-            return NounPhrase(self.pick(lexicon.PERSON_NAMES), None, "sg", "name", tag="PER",
-                              classes=frozenset({"person"}))
+            return self.person_name()
         noun = noun or self.pick(self.nouns_with(wanted))
         en_index = self.rng.randrange(len(noun.english))
         singular_en, plural_en = noun.english[en_index]
@@ -401,24 +426,48 @@ class Generator:
         fitting = [a for a in self.adjectives if a.fits(noun.classes) and not (neutral and a.polarity)]
         chosen = self.rng.sample(fitting, min(n_adj, len(fitting)))
         adjs = [(self.pick(a.english), self.pick(a.german)[1]) for a in chosen]
-        possessive = None
-        if determiner == "poss":
+        possessive = possessor = None
+        if determiner == "poss" and self.chance(0.3):
+            determiner, person = "name_poss", self.person_name()
+            possessor = (possessive_name(person.english(), "en"), possessive_name(person.german("nom"), "de"))
+        elif determiner == "poss":
             en_poss, de_options = self.pick(POSSESSIVES)
             possessive = (en_poss, self.pick(de_options))
         numeral = str(self.rng.randint(2, 99)) if determiner == "num" else None
         return NounPhrase(
             singular_en if number == "sg" else plural_en, de_noun, number, determiner,
-            adjs, possessive, numeral, classes=noun.classes,
+            adjs, possessive, numeral, possessor=possessor, classes=noun.classes,
             polarity=sum(a.polarity for a in chosen),
         )
 
+    def person_name(self) -> NounPhrase:
+        """A first name, or a first name and a surname (one PER span), the same on both sides."""
+        name = self.pick(lexicon.PERSON_NAMES)
+        if self.chance(0.3):
+            name += " " + self.pick(lexicon.SURNAMES)
+        words = entity_tokens(name, "PER", next(self.serials))
+        return NounPhrase(name, None, "sg", "name", name=(words, words), classes=frozenset({"person"}))
+
     def place_name(self) -> NounPhrase:
-        return NounPhrase(self.pick(lexicon.PLACE_NAMES), None, "sg", "name", tag="LOC",
-                          classes=frozenset({"place"}))
+        english, german = self.pick(lexicon.PLACES)
+        serial = next(self.serials)
+        return NounPhrase(english, None, "sg", "name", classes=frozenset({"place"}),
+                          name=(entity_tokens(english, "LOC", serial), entity_tokens(german, "LOC", serial)))
+
+    def organisation_pp(self) -> tuple[list[Token], list[Token]]:
+        """at Siemens / bei Siemens, at the Red Cross / beim Roten Kreuz (the span without the article)."""
+        en_article, english, de_prep, de_article, german = self.pick(lexicon.ORGANISATIONS)
+        serial = next(self.serials)
+        en = [("at", None)] + ([(en_article, None)] if en_article else []) + entity_tokens(english, "ORG", serial)
+        contracted = lexicon.CONTRACTIONS.get((de_prep, de_article))
+        head = [(contracted, None)] if contracted else [(de_prep, None)] + ([(de_article, None)] if de_article else [])
+        return en, head + entity_tokens(german, "ORG", serial)
 
     def prepositional_phrase(self, kind: str) -> tuple[list[Token], list[Token]]:
         options = [p for p in lexicon.PREPOSITIONS if p[4] == kind]
         en_prep, de_prep, case, classes, _ = self.pick(options)
+        if kind == "place" and self.chance(0.1):
+            return self.organisation_pp()
         if kind in ("place", "direction") and self.chance(0.25):
             place = self.place_name()
             if kind == "direction":
@@ -622,6 +671,42 @@ class SentencePair:
     def target(self) -> str:
         return render(self.german)
 
+    def tagged(self, side: str) -> tuple[list[str], list[str]]:
+        """The words of one side ("en" / "de") with their BIO entity tags; the words are those
+        ``data.tagged.split_words`` finds in ``source`` / ``target``."""
+        words, tags, _ = word_tags(self.english if side == "en" else self.german)
+        return words, tags
+
+    def entity_alignment(self) -> list[dict]:
+        """Each entity's type and word positions on both sides: the gold alignment of its span."""
+        _, en_tags, en_serials = word_tags(self.english)
+        _, _, de_serials = word_tags(self.german)
+        entities = []
+        for serial in dict.fromkeys(s for s in en_serials if s is not None):
+            first = en_serials.index(serial)
+            entities.append({"type": en_tags[first][2:],
+                             "en": [i for i, s in enumerate(en_serials) if s == serial],
+                             "de": [i for i, s in enumerate(de_serials) if s == serial]})
+        return entities
+
+
+def word_tags(tokens: list[Token]) -> tuple[list[str], list[str], list[int | None]]:
+    """Words (a token of several words, "right now", is split), BIO tags and entity serials."""
+    words, tags, serials = [], [], []
+    for text, tag in tokens:
+        for i, word in enumerate(text.split()):
+            words.append(word)
+            if tag is None:
+                tags.append("O")
+                serials.append(None)
+            else:
+                label, serial = tag
+                tags.append(label if i == 0 else "I-" + label[2:])
+                serials.append(serial)
+    if words:
+        words[0] = words[0][:1].upper() + words[0][1:]
+    return words, tags, serials
+
 
 def render(tokens: list[Token]) -> str:
     text = ""
@@ -678,8 +763,7 @@ class SentenceGenerator(Generator):
             if frame == "say":
                 clause.complement = self.clause(tenses=tenses)
             if verb.concept == "work" and self.chance(0.4):
-                org = self.pick(lexicon.ORGANISATIONS)
-                clause.place_pps.append(([("at", None), (org, "ORG")], [("bei", None), (org, "ORG")]))
+                clause.place_pps.append(self.organisation_pp())
         if frame != "say":
             if self.chance(0.2):
                 clause.companion_pps.append(self.prepositional_phrase("with"))

@@ -15,13 +15,13 @@ every sentence of the translation corpus.
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from pathlib import Path
 
 from xldistill.data.builtin_corpus import MIN_WORDS
 from xldistill.data.grammar import SentenceGenerator
 from xldistill.data.textio import dedup_key, json_records, read_lines, write_text_atomic
-from xldistill.errors import CorpusError
+from xldistill.errors import CorpusError, ParamsError
 
 BUILTIN_TASKS = {"sentiment": SentenceGenerator.SENTIMENTS, "topic": SentenceGenerator.TOPICS}
 # The sets a classification run reads: English (source language) and German (target language).
@@ -136,6 +136,25 @@ def relabel(labelled: LabelledSet, mapping: dict | None, where: str) -> Labelled
             raise CorpusError(f"{where}: item {number} has label {label!r}, which label_map does not map "
                               f"(it maps {', '.join(sorted(mapping))})")
     return LabelledSet(labelled.texts, [mapping[label] for label in labelled.labels])
+
+
+def carve_dev(sets: dict, train_name: str, dev_name: str, size: int, seed: int, key: str) -> bool:
+    """A dev set from its train set when the source has none (deterministic per seed); works on
+    any set made of parallel lists (LabelledSet, tagged.TaggedSet). ``key``: the params key of size."""
+    if dev_name in sets or train_name not in sets:
+        return False
+    train = sets[train_name]
+    if len(train) < 2 * size:
+        raise ParamsError(f"params.yaml: '{key}' = {size} needs at least {2 * size} items in "
+                          f"{train_name} to carve {dev_name} from; it has {len(train)}")
+    order = list(range(len(train)))
+    random.Random(seed).shuffle(order)
+
+    def subset(index: list[int]):
+        return type(train)(*[[getattr(train, f.name)[i] for i in sorted(index)] for f in fields(train)])
+
+    sets[dev_name], sets[train_name] = subset(order[:size]), subset(order[size:])
+    return True
 
 
 def check_labels(labelled: LabelledSet, names: list[str], where: str) -> None:

@@ -236,17 +236,39 @@ realize|know/knows/knew/known|wissen,weiß/weißt/weiß/wissen/wisst/wissen,wuss
 hear|hear/hears/heard/heard|hören,,hörte,gehört,h|say|person|
 """
 
-# Names, places and organisations are written the same in both languages and
-# are copied through by a translation model (tagged PER / LOC / ORG).
+# Entities (tagged PER / LOC / ORG, see grammar.entity_tokens). Not always the same
+# strings in both languages: places have German exonyms, organisations translate their
+# parts and decline (an der Technischen Universität München), names take a genitive -s.
 PERSON_NAMES = (
     "Anna Maria Thomas Peter Lukas Sophie Paul Emma David Laura Martin Julia "
     "Felix Clara Daniel Sarah Jonas Nina Simon Lena Oskar Greta Jakob Ida"
 ).split()
-PLACE_NAMES = (
+SURNAMES = "Schmidt Weber Fischer Wagner Becker Hoffmann Keller Richter Wolf Neumann Berger Lang".split()
+PLACES = [(name, name) for name in (  # (English, German)
     "Berlin Hamburg Paris London Madrid Amsterdam Dublin Oslo Boston Chicago "
-    "Toronto Bremen Dresden Leipzig Bonn Stuttgart Helsinki Zagreb"
-).split()
-ORGANISATIONS = "Siemens Bosch Adidas Lufthansa Porsche Airbus Nestlé Philips".split()
+    "Toronto Bremen Dresden Leipzig Bonn Stuttgart Helsinki Zagreb").split()] + [
+    ("Munich", "München"), ("Vienna", "Wien"), ("Cologne", "Köln"), ("Prague", "Prag"), ("Rome", "Rom"),
+    ("Milan", "Mailand"), ("Venice", "Venedig"), ("Warsaw", "Warschau"), ("Copenhagen", "Kopenhagen"),
+    ("Brussels", "Brüssel"), ("Lisbon", "Lissabon"), ("Athens", "Athen"), ("Moscow", "Moskau"),
+    ("Nuremberg", "Nürnberg"), ("Zurich", "Zürich"), ("Geneva", "Genf"),
+    ("New York", "New York"), ("Los Angeles", "Los Angeles"), ("Rio de Janeiro", "Rio de Janeiro"),
+    ("Frankfurt am Main", "Frankfurt am Main"),
+]
+PLACE_NAMES = [english for english, _ in PLACES]
+# "works at ...": (English article, English name, German preposition, German dative article, German name);
+# the span is the name without its article (as in CoNLL-2003 and GermEval).
+ORGANISATIONS = [("", name, "bei", "", name) for name in
+                 "Siemens Bosch Adidas Lufthansa Porsche Airbus Nestlé Philips".split()] + [
+    ("the", "University of Vienna", "an", "der", "Universität Wien"),
+    ("the", "Technical University of Munich", "an", "der", "Technischen Universität München"),
+    ("the", "Red Cross", "bei", "dem", "Roten Kreuz"),
+    ("the", "European Commission", "bei", "der", "Europäischen Kommission"),
+    ("the", "Bank of England", "bei", "der", "Bank von England"),
+    ("the", "Berlin Philharmonic", "bei", "den", "Berliner Philharmonikern"),
+    ("the", "United Nations", "bei", "den", "Vereinten Nationen"),
+    ("the", "Vienna State Opera", "an", "der", "Wiener Staatsoper"),
+]
+ENTITY_TYPES = ("PER", "LOC", "ORG")
 
 WEEKDAYS = [
     ("Monday", "Montag"), ("Tuesday", "Dienstag"), ("Wednesday", "Mittwoch"),

@@ -123,3 +123,11 @@ def json_records(path: str | Path):
             yield number, json.loads(line)
         except json.JSONDecodeError as err:
             raise CorpusError(f"{path}:{number}: not valid JSON: {err.msg}") from None
+
+
+def folded_sentences(folder: str | Path) -> set[str]:
+    """Every line of a corpus folder's ``*.src`` and ``*.tgt`` files, folded with ``dedup_key``:
+    the labelled sets of the task branches never repeat a sentence of the translation corpus."""
+    folder = Path(folder)
+    return {dedup_key(line) for path in sorted(folder.glob("*.src")) + sorted(folder.glob("*.tgt"))
+            for line in read_lines(path)}

@@ -14,6 +14,7 @@ temperature sweep reruns only the student).
 from __future__ import annotations
 
 import hashlib
+import shutil
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -42,20 +43,17 @@ def classifier_tokenizer(tokenizer_dir: str | Path, max_length: int) -> PreTrain
                                    pad_token="<pad>", model_max_length=max_length)
 
 
-def build_classifier(tokenizer, cfg: dict, labels: list[str]):
-    """A small transformer encoder from scratch: ``cfg`` = arch, hidden, layers, heads, ffn_dim,
-    dropout, max_positions (classify.teacher.model / classify.student.model).
-
-    arch ``modernbert`` averages the token states for the label (``classifier_pooling: mean``);
-    ``bert`` reads the first token's state, which here is the first word (the pipeline's
-    tokenizer adds no [CLS]). bench/cls_encoder.py measures the two side by side."""
+def encoder_config(tokenizer, cfg: dict, labels: list[str]):
+    """The config of a small transformer encoder from scratch for ``labels``: ``cfg`` = arch,
+    hidden, layers, heads, ffn_dim, dropout, max_positions (a teacher's or student's model
+    section, classification or NER)."""
     if cfg["hidden"] % cfg["heads"]:
-        raise XldistillError(f"params.yaml: classifier hidden ({cfg['hidden']}) is not a multiple of heads "
+        raise XldistillError(f"params.yaml: encoder hidden ({cfg['hidden']}) is not a multiple of heads "
                              f"({cfg['heads']})")
     names = {"id2label": dict(enumerate(labels)), "label2id": {label: i for i, label in enumerate(labels)}}
     if cfg["arch"] == "modernbert":
         eos = tokenizer.eos_token_id
-        config = ModernBertConfig(
+        return ModernBertConfig(
             vocab_size=len(tokenizer), hidden_size=cfg["hidden"], num_hidden_layers=cfg["layers"],
             num_attention_heads=cfg["heads"], intermediate_size=cfg["ffn_dim"],
             max_position_embeddings=cfg["max_positions"], global_attn_every_n_layers=1,  # every layer global
@@ -63,13 +61,23 @@ def build_classifier(tokenizer, cfg: dict, labels: list[str]):
             embedding_dropout=cfg["dropout"], attention_dropout=cfg["dropout"], mlp_dropout=cfg["dropout"],
             classifier_dropout=cfg["dropout"], pad_token_id=tokenizer.pad_token_id, bos_token_id=eos,
             eos_token_id=eos, cls_token_id=eos, sep_token_id=eos, **names)  # ids it must hold; unused
-        return ModernBertForSequenceClassification(config)
-    config = BertConfig(
+    return BertConfig(
         vocab_size=len(tokenizer), hidden_size=cfg["hidden"], num_hidden_layers=cfg["layers"],
         num_attention_heads=cfg["heads"], intermediate_size=cfg["ffn_dim"],
         hidden_dropout_prob=cfg["dropout"], attention_probs_dropout_prob=cfg["dropout"],
         max_position_embeddings=cfg["max_positions"], type_vocab_size=1, pad_token_id=tokenizer.pad_token_id,
         **names)
+
+
+def build_classifier(tokenizer, cfg: dict, labels: list[str]):
+    """A small transformer encoder from scratch (see ``encoder_config``).
+
+    arch ``modernbert`` averages the token states for the label (``classifier_pooling: mean``);
+    ``bert`` reads the first token's state, which here is the first word (the pipeline's
+    tokenizer adds no [CLS]). bench/cls_encoder.py measures the two side by side."""
+    config = encoder_config(tokenizer, cfg, labels)
+    if cfg["arch"] == "modernbert":
+        return ModernBertForSequenceClassification(config)
     return BertForSequenceClassification(config)
 
 
@@ -102,8 +110,29 @@ def max_length_of(model, tokenizer) -> int:
 
 
 def save_classifier(model, tokenizer, out_dir: Path) -> None:
-    model.save_pretrained(str(out_dir))  # safetensors: the only format of transformers 5
+    """Any encoder folder, classifier or tagger: model (safetensors, transformers 5's only format) and tokenizer."""
+    model.save_pretrained(str(out_dir))
     tokenizer.save_pretrained(str(out_dir))
+
+
+def finish_training(model, tokenizer, result: TrainResult, *, out_dir: Path, work_dir: Path, score: str,
+                    counted: str, train_items: int) -> dict:
+    """The shared tail of every encoder stage (classifier or tagger): save the folder atomically,
+    drop the work folder, return the metrics (``best_<score>``, ``train_<counted>[_per_s]``)."""
+    from xldistill.data.textio import atomic_dir
+    from xldistill.translation.models import count_parameters, size_on_disk
+
+    metrics = {"params": count_parameters(model), f"train_{counted}": train_items, "steps": result.steps,
+               "best_step": result.best_step, f"best_{score}": result.best_dev_score,
+               "stopped_early": result.stopped_early, "train_seconds": result.train_seconds,
+               f"train_{counted}_per_s": result.items_per_s}
+    if result.average:
+        metrics["checkpoint_average"] = result.average
+    with atomic_dir(out_dir) as out:
+        save_classifier(model, tokenizer, out)
+        metrics["size_bytes"] = size_on_disk(out)
+    shutil.rmtree(work_dir, ignore_errors=True)
+    return metrics
 
 
 @torch.inference_mode()
@@ -179,7 +208,7 @@ class ClassificationTask:
         pass
 
     def batches(self, max_tokens: int) -> list[list[int]]:
-        return _batches(self.ids, max_tokens)
+        return length_batches(self.ids, max_tokens)
 
     def collate(self, index: list[int], device) -> dict:
         batch = pad([self.ids[i] for i in index], self.pad_id, device)
@@ -198,7 +227,7 @@ class ClassificationTask:
     def evaluate(self, model, device, max_tokens: int) -> tuple[float, float]:
         """Dev loss (cross-entropy per text) and dev accuracy in %."""
         total, correct = 0.0, 0
-        for index in _batches(self.dev_ids, max_tokens):
+        for index in length_batches(self.dev_ids, max_tokens):
             batch = pad([self.dev_ids[i] for i in index], self.pad_id, device)
             logits = model(**batch).logits.float()
             labels = self.dev_labels[index].to(device)
@@ -207,7 +236,7 @@ class ClassificationTask:
         return total / len(self.dev_ids), round(100 * correct / len(self.dev_ids), 2)
 
 
-def _batches(ids: list[list[int]], max_tokens: int) -> list[list[int]]:
+def length_batches(ids: list[list[int]], max_tokens: int) -> list[list[int]]:
     return token_batches([(len(x),) for x in ids], [len(x) for x in ids], max_tokens)
 
 

@@ -3,17 +3,15 @@
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import numpy as np
 import torch
 
 from xldistill.data.labelled import SET_FILES, LabelledSet, check_labels, read_tsv, write_tsv
-from xldistill.data.textio import atomic_dir, write_text_atomic
+from xldistill.data.textio import write_text_atomic
 from xldistill.errors import CorpusError
-from xldistill.tasks.classification import save_classifier, train_classifier
-from xldistill.translation.models import count_parameters, size_on_disk
+from xldistill.tasks.classification import finish_training, train_classifier
 
 CLS_DATA = Path("data/cls")
 TRANSFER = Path("data/cls_transfer")
@@ -62,14 +60,5 @@ def train_and_save(model, tokenizer, train: tuple[list, list], dev: tuple[list, 
     result = train_classifier(model, tokenizer, *train, *dev, cfg, teacher_logits=teacher_logits, seed=seed,
                               work_dir=work_dir, curve_path=Path("metrics/curves") / f"{name}.csv", name=name,
                               loss_fn=loss_fn, identity=identity)
-    metrics = {"params": count_parameters(model), "train_texts": len(train[0]), "steps": result.steps,
-               "best_step": result.best_step, "best_dev_accuracy": result.best_dev_score,
-               "stopped_early": result.stopped_early, "train_seconds": result.train_seconds,
-               "train_texts_per_s": result.items_per_s}
-    if result.average:
-        metrics["checkpoint_average"] = result.average
-    with atomic_dir(out_dir) as out:
-        save_classifier(model, tokenizer, out)
-        metrics["size_bytes"] = size_on_disk(out)
-    shutil.rmtree(work_dir, ignore_errors=True)
-    return metrics
+    return finish_training(model, tokenizer, result, out_dir=out_dir, work_dir=work_dir, score="dev_accuracy",
+                           counted="texts", train_items=len(train[0]))

@@ -8,6 +8,7 @@ quantized model from it (CPU kernels: x86 / fbgemm).
 
 from __future__ import annotations
 
+import io
 import json
 import shutil
 import warnings
@@ -44,6 +45,13 @@ def quantize_dynamic(model: torch.nn.Module) -> torch.nn.Module:
     with warnings.catch_warnings():  # torch.ao.quantization is deprecated; see README (int8 students)
         warnings.simplefilter("ignore")
         return torch.ao.quantization.quantize_dynamic(model.eval(), {torch.nn.Linear}, dtype=torch.qint8)
+
+
+def state_bytes(model: torch.nn.Module) -> int:
+    """The size of a model's state as torch.save writes it (an in-memory int8 model's size)."""
+    buffer = io.BytesIO()
+    torch.save(model.state_dict(), buffer)
+    return buffer.getbuffer().nbytes
 
 
 def _quantized_linears(model: torch.nn.Module) -> dict:
