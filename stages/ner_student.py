@@ -1,7 +1,8 @@
 """ner_student stage, three ways (python -m stages.ner_student kd|hard|supervised):
 
 - kd → models/ner-student: the German tagger on the projected data with
-  alpha · T² · KL(projected teacher ‖ student at T = temp) + (1 − alpha) · CE(projected tag);
+  alpha · T² · KL(projected teacher ‖ student at T) + (1 − alpha) · CE(projected tag),
+  T = ner.student.temperature (the branch's own: `temp` is the translation and classification students');
 - hard → models/ner-student-hard: the same tagger, the same data, projected hard tags only;
 - supervised → models/ner-supervised: the same tagger on German gold tags, the upper bound
   (only where the source has German train tags).
@@ -56,9 +57,9 @@ def main() -> None:
         train_data, teacher_log_probs = read_transfer("train", labels)
         dev_data, _ = read_transfer("dev", labels)
         if kind == "kd":
-            loss_fn = distillation_loss(temperature=params["temp"], alpha=cfg["alpha"],
+            loss_fn = distillation_loss(temperature=cfg["temperature"], alpha=cfg["alpha"],
                                         label_smoothing=cfg["train"]["label_smoothing"])
-            identity = {"temp": params["temp"], "alpha": cfg["alpha"]}
+            identity = {"temperature": cfg["temperature"], "alpha": cfg["alpha"]}
         else:
             teacher_log_probs = None  # hard tags only
     seed_everything(params["seed"])
@@ -69,7 +70,7 @@ def main() -> None:
                              identity=identity)
     metrics["kind"] = kind
     if kind == "kd":
-        metrics.update(temperature=params["temp"], alpha=cfg["alpha"])
+        metrics.update(temperature=cfg["temperature"], alpha=cfg["alpha"])
     write_json_atomic(metrics_path, metrics)
     print(f"ner_student {kind}: dev F1 {metrics['best_dev_f1']} ({metrics['params']:,} parameters)")
 

@@ -260,7 +260,9 @@ SCHEMA = {
             "max_length": _count(min=1),
             "dev_lines": _count(min=1),  # projected sentences held out for the students' early stopping
         },
-        "student": ENCODER_STUDENT,
+        "student": {**ENCODER_STUDENT,
+                    # NER's own KD temperature (not `temp`): its teacher is near-certain, see docs/ner.md
+                    "temperature": _number(min=0, min_exclusive=True)},
         "evaluate": {
             "threads": _count(min=1),
             "speed_sentences": _count(min=1),
