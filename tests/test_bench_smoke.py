@@ -159,3 +159,15 @@ def test_ner_alignment(tiny_pipeline, tmp_path):
     assert set(rows) == {"ibm1", "attention"} and results["gold_pairs"] == 30
     assert rows["ibm1"]["same_links_every_run"] and rows["attention"]["same_links_every_run"]
     assert all(0 <= row["projection_f1"] <= 100 and row["entities"] > 0 for row in rows.values())
+
+
+@pytest.mark.slow
+def test_cls_onnx(tiny_pipeline, tmp_path):
+    results = bench("cls_onnx.py", "--project", tiny_pipeline, "--speed-texts", 8, "--repeats", 1,
+                    "--out", tmp_path / "o.json")
+    rows = {row["variant"]: row for row in results["rows"]}
+    assert len(rows) == 5 and rows["teacher, PyTorch fp32"]["over_teacher_batch1"] == 1.0
+    # the exported student classifies as the PyTorch one does (same weights, float32; an untrained tiny
+    # model's near-tied logits may flip a text or two between the two runtimes' arithmetic)
+    assert abs(rows["student, ONNX Runtime fp32"]["accuracy"] - rows["student, PyTorch fp32"]["accuracy"]) <= 5
+    assert all(row["texts_per_s_batch1"] > 0 and row["texts_per_s_batch32"] > 0 for row in rows.values())
