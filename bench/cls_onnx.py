@@ -16,7 +16,6 @@ import argparse
 import json
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 import numpy as np
@@ -26,7 +25,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.common import PROJECT, RESULTS, report  # noqa: E402
 from xldistill.data.labelled import read_tsv  # noqa: E402
-from xldistill.tasks.classification import load_classifier, max_length_of, pad, predict_logits  # noqa: E402
+from xldistill.tasks.classification import (items_per_second, load_classifier, max_length_of, pad,  # noqa: E402
+                                            predict_logits)  # noqa: E402
 from xldistill.translation.quantize import quantize_dynamic  # noqa: E402
 
 
@@ -59,17 +59,6 @@ def ort_classifier(path: Path, tokenizer, max_length: int, threads: int):
         return out
 
     return classify
-
-
-def texts_per_second(classify, texts: list[str], batch_size: int, repeats: int) -> float:
-    classify(texts[:batch_size], batch_size)  # warm-up
-    best = float("inf")
-    for _ in range(repeats):
-        started = time.perf_counter()
-        for start in range(0, len(texts), batch_size):
-            classify(texts[start:start + batch_size], batch_size)
-        best = min(best, time.perf_counter() - started)
-    return round(len(texts) / best, 1)
 
 
 def main() -> None:
@@ -112,7 +101,7 @@ def main() -> None:
         for name, classify in variants.items():
             accuracy = round(100 * float((classify(test.texts, 32).argmax(-1) == gold).mean()), 2)
             rows.append({"variant": name, "accuracy": accuracy, "size_mb": round(sizes.get(name, 0) / 1e6, 2) or None,
-                         **{f"texts_per_s_batch{b}": texts_per_second(classify, speed, b, args.repeats) for b in (1, 32)}})
+                         **{f"texts_per_s_batch{b}": items_per_second(classify, speed, b, args.repeats) for b in (1, 32)}})
     teacher_row = rows[0]
     for row in rows:
         for b in (1, 32):

@@ -10,7 +10,6 @@ parameters, size, CPU texts/s at batch 1 and 32 (the same texts for every model)
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import torch
@@ -19,7 +18,7 @@ from sklearn.metrics import accuracy_score, classification_report, f1_score
 from xldistill.cli import run_stage
 from xldistill.data.textio import atomic_dir, write_json_atomic
 from xldistill.params import load_params
-from xldistill.tasks.classification import load_classifier, predict_logits
+from xldistill.tasks.classification import items_per_second, load_classifier, predict_logits
 from xldistill.tasks.cls_io import label_ids, read_labels, read_set
 from xldistill.translation.engines import Engine
 from xldistill.translation.models import count_parameters, size_on_disk
@@ -31,14 +30,6 @@ STUDENTS = {"student": Path("models/cls-student"), "student_hard": Path("models/
 REVERSE = Path("models/reverse")
 METRICS = Path("metrics/cls_evaluate.json")
 CONFUSION = Path("metrics/cls_confusion")
-
-
-def texts_per_second(classify, texts: list[str], batch_size: int) -> float:
-    classify(texts[:batch_size], batch_size)  # warm-up
-    started = time.perf_counter()
-    for start in range(0, len(texts), batch_size):
-        classify(texts[start:start + batch_size], batch_size)
-    return round(len(texts) / (time.perf_counter() - started), 1)
 
 
 def scores(gold: list[int], predicted: list[int], labels: list[str]) -> dict:
@@ -67,7 +58,7 @@ def main() -> None:
         predicted = classify(test.texts, 32).argmax(-1).tolist()
         predictions[name] = predicted
         results[name] = {**scores(gold, predicted, labels), "params": params_count, "size_bytes": size_bytes,
-                         "texts_per_s": {f"batch{b}": texts_per_second(classify, speed_texts, b) for b in (1, 32)},
+                         "texts_per_s": {f"batch{b}": items_per_second(classify, speed_texts, b) for b in (1, 32)},
                          **(extra or {})}
         print(f"cls_evaluate: {name}: accuracy {results[name]['accuracy']} macro-F1 {results[name]['macro_f1']}")
 

@@ -9,7 +9,6 @@ every model).
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import torch
@@ -18,6 +17,7 @@ from seqeval.metrics import classification_report
 from xldistill.cli import run_stage
 from xldistill.data.textio import write_json_atomic
 from xldistill.params import load_params
+from xldistill.tasks.classification import items_per_second
 from xldistill.tasks.ner_io import read_labels, read_set
 from xldistill.tasks.tagging import decode, load_tagger, predict_word_logits
 from xldistill.translation.models import count_parameters, size_on_disk
@@ -27,14 +27,6 @@ TEACHER = Path("models/ner-teacher")
 STUDENTS = {"student": Path("models/ner-student"), "student_hard": Path("models/ner-student-hard"),
             "supervised": Path("models/ner-supervised")}
 METRICS = Path("metrics/ner_evaluate.json")
-
-
-def sentences_per_second(tag, sentences: list[list[str]], batch_size: int) -> float:
-    tag(sentences[:batch_size], batch_size)  # warm-up
-    started = time.perf_counter()
-    for start in range(0, len(sentences), batch_size):
-        tag(sentences[start:start + batch_size], batch_size)
-    return round(len(sentences) / (time.perf_counter() - started), 1)
 
 
 def scores(gold: list[list[str]], predicted: list[list[str]]) -> dict:
@@ -65,7 +57,7 @@ def main() -> None:
         predicted = decode(tag(test.sentences, 32), labels)
         results[name] = {**scores(test.tags, predicted), "params": params_count or count_parameters(model),
                          "size_bytes": size_bytes,
-                         "sentences_per_s": {f"batch{b}": sentences_per_second(tag, speed, b) for b in (1, 32)},
+                         "sentences_per_s": {f"batch{b}": items_per_second(tag, speed, b) for b in (1, 32)},
                          **(extra or {})}
         print(f"ner_evaluate: {name}: F1 {results[name]['f1']}")
 

@@ -229,8 +229,11 @@ def builtin_sets(*, seed: int, train_size: int, dev_size: int, test_size: int, a
     test, dev, train, aligned = (draw(n) for n in (test_size, dev_size, train_size, alignment_size))
     sets = {"train": side(train, "en"), "dev": side(dev, "en"), "test": side(test, "de"),
             "target_dev": side(dev, "de"), "target_train": side(train, "de")}
-    alignment = [{"en": pair.tagged("en")[0], "de": pair.tagged("de")[0], "en_tags": pair.tagged("en")[1],
-                  "de_tags": pair.tagged("de")[1], "entities": pair.entity_alignment()} for pair in aligned]
+    alignment = []
+    for pair in aligned:
+        (en, en_tags), (de, de_tags) = pair.tagged("en"), pair.tagged("de")
+        alignment.append({"en": en, "de": de, "en_tags": en_tags, "de_tags": de_tags,
+                          "entities": pair.entity_alignment()})
     return sets, alignment
 
 
