@@ -2,10 +2,12 @@
 hard-label student, on the working tree's transfer data (run `dvc repro cls_transfer` first).
 
     python bench/cls_kd_sweep.py --points 0.5:1 0.9:2 1.0:2 --seeds 1234
+    python bench/cls_kd_sweep.py --points hard 0.5:1 --parallel-lines 20000 3000 0 --seeds 1 2 3
 
 Each point trains the default student (classify.student) from the same initialisation on
 data/cls_transfer and scores the German test set (data/cls/test.tgt.tsv). ``hard`` is the
-hard-label student. Writes bench/results/cls_kd_sweep.json.
+hard-label student. ``--parallel-lines`` keeps only the first N lines of the parallel route (all
+translated ones stay), as a smaller `classify.transfer.parallel_lines` would. Writes bench/results/cls_kd_sweep.json.
 """
 
 from __future__ import annotations
@@ -31,6 +33,8 @@ def main() -> None:
     parser.add_argument("--points", nargs="+", default=["hard", "0.5:1", "0.9:1", "0.9:2", "1.0:2", "0.9:4"],
                         help="alpha:temperature, or hard")
     parser.add_argument("--seeds", type=int, nargs="+", default=[1234])
+    parser.add_argument("--parallel-lines", type=int, nargs="+", default=[None],
+                        help="transfer sets to compare: the first N parallel-route lines (default: all)")
     parser.add_argument("--steps", type=int, help="student steps (default: classify.student.train.max_steps)")
     parser.add_argument("--project", type=Path, default=PROJECT)
     parser.add_argument("--out", type=Path, default=RESULTS / "cls_kd_sweep.json")
@@ -39,33 +43,63 @@ def main() -> None:
     cfg = params["classify"]["student"]
     train_cfg = dict(cfg["train"], max_steps=args.steps or cfg["train"]["max_steps"])
     labels = read_labels(args.project / "data" / "cls")
-    train_texts, train_labels, teacher_logits = read_transfer("train", labels, args.project / "data" / "cls_transfer")
+    transfer = read_transfer("train", labels, args.project / "data" / "cls_transfer")
+    routes = (args.project / "data" / "cls_transfer" / "train.route").read_text().split()
     dev_texts, dev_labels, _ = read_transfer("dev", labels, args.project / "data" / "cls_transfer")
     test = read_set("test", args.project / "data" / "cls")
     gold = label_ids(test, labels, "test.tgt.tsv")
     tokenizer = classifier_tokenizer(args.project / "models" / "tokenizer", cfg["model"]["max_positions"])
     rows = []
-    for point in args.points:
-        accuracies = []
-        for seed in args.seeds:
-            seed_everything(seed)
-            model = build_classifier(tokenizer, cfg["model"], labels)
-            kd = point != "hard"
-            alpha, temperature = (float(x) for x in point.split(":")) if kd else (0.0, 1.0)
-            with tempfile.TemporaryDirectory() as work:
-                result = train_classifier(
-                    model, tokenizer, train_texts, train_labels, dev_texts, dev_labels, train_cfg, seed=seed,
-                    work_dir=Path(work), name=point, teacher_logits=teacher_logits if kd else None,
-                    loss_fn=distillation_loss(temperature=temperature, alpha=alpha) if kd else None)
-            predicted = predict_logits(model, tokenizer, test.texts).argmax(-1).tolist()
-            accuracy = round(100 * sum(p == g for p, g in zip(predicted, gold)) / len(gold), 2)
-            accuracies.append(accuracy)
-            rows.append({"point": point, "alpha": alpha if kd else None, "temperature": temperature if kd else None,
-                         "seed": seed, "transfer_dev_accuracy": result.best_dev_score, "german_test_accuracy": accuracy})
-            print(rows[-1], file=sys.stderr)
-        if len(args.seeds) > 1:
-            rows.append({"point": point, "seed": "mean", "german_test_accuracy": round(statistics.mean(accuracies), 2)})
+    for parallel_lines in args.parallel_lines:
+        train_texts, train_labels, teacher_logits = first_parallel_lines(transfer, routes, parallel_lines)
+        for point in args.points:
+            rows += sweep_point(point, args.seeds, parallel_lines, model_cfg=cfg["model"], train_cfg=train_cfg,
+                                labels=labels, tokenizer=tokenizer, train=(train_texts, train_labels, teacher_logits),
+                                dev=(dev_texts, dev_labels), test=(test.texts, gold))
     report(rows, args.out, steps=train_cfg["max_steps"], seeds=args.seeds, test_texts=len(gold))
+
+
+def first_parallel_lines(transfer, routes: list[str], limit: int | None):
+    """The transfer set with only the first `limit` lines of the parallel route (None: all)."""
+    texts, labels, logits = transfer
+    if limit is None:
+        return texts, labels, logits
+    keep, seen = [], 0
+    for i, route in enumerate(routes):
+        if route == "parallel":
+            seen += 1
+            if seen > limit:
+                continue
+        keep.append(i)
+    return [texts[i] for i in keep], [labels[i] for i in keep], logits[keep]
+
+
+def sweep_point(point: str, seeds: list[int], parallel_lines, *, model_cfg, train_cfg, labels, tokenizer, train, dev,
+                test) -> list[dict]:
+    train_texts, train_labels, teacher_logits = train
+    rows, accuracies = [], []
+    for seed in seeds:
+        seed_everything(seed)
+        model = build_classifier(tokenizer, model_cfg, labels)
+        kd = point != "hard"
+        alpha, temperature = (float(x) for x in point.split(":")) if kd else (0.0, 1.0)
+        with tempfile.TemporaryDirectory() as work:
+            result = train_classifier(
+                model, tokenizer, train_texts, train_labels, *dev, train_cfg, seed=seed,
+                work_dir=Path(work), name=point, teacher_logits=teacher_logits if kd else None,
+                loss_fn=distillation_loss(temperature=temperature, alpha=alpha) if kd else None)
+        test_texts, gold = test
+        predicted = predict_logits(model, tokenizer, test_texts).argmax(-1).tolist()
+        accuracy = round(100 * sum(p == g for p, g in zip(predicted, gold)) / len(gold), 2)
+        accuracies.append(accuracy)
+        rows.append({"parallel_lines": parallel_lines, "train_lines": len(train_texts), "point": point,
+                     "alpha": alpha if kd else None, "temperature": temperature if kd else None, "seed": seed,
+                     "transfer_dev_accuracy": result.best_dev_score, "german_test_accuracy": accuracy})
+        print(rows[-1], file=sys.stderr, flush=True)
+    if len(seeds) > 1:
+        rows.append({"parallel_lines": parallel_lines, "train_lines": len(train_texts), "point": point,
+                     "seed": "mean", "german_test_accuracy": round(statistics.mean(accuracies), 2)})
+    return rows
 
 
 if __name__ == "__main__":

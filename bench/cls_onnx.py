@@ -1,10 +1,10 @@
 """The int8 classification student in PyTorch or ONNX Runtime: which is faster on the CPU?
 
-    pip install -e ".[onnx]" && python bench/cls_onnx.py
+    python bench/cls_onnx.py
 
 Reads the working tree's classifiers (run `dvc repro cls_evaluate` first): exports the KD
-student to ONNX (torch.onnx.export), quantizes it with ONNX Runtime's dynamic int8
-(`quantize_dynamic`, int8 weights, per-tensor), and times every variant side by side in one
+student to ONNX as the cls_quantize stage does (xldistill.tasks.onnx_int8: torch.onnx.export, then
+ONNX Runtime's dynamic int8, int8 weights per tensor), and times every variant side by side in one
 process on the same German test texts at batch 1 and 32 (2 threads): teacher fp32, student fp32
 and dynamic int8 in PyTorch, student fp32 and int8 in ONNX Runtime. Accuracy on the whole German
 test set for each. Writes bench/results/cls_onnx.json.
@@ -25,40 +25,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.common import PROJECT, RESULTS, report  # noqa: E402
 from xldistill.data.labelled import read_tsv  # noqa: E402
-from xldistill.tasks.classification import (items_per_second, load_classifier, max_length_of, pad,  # noqa: E402
-                                            predict_logits)  # noqa: E402
+from xldistill.tasks.classification import items_per_second, load_classifier, predict_logits  # noqa: E402
+from xldistill.tasks.onnx_int8 import MODEL_FILE, OnnxClassifier, save_onnx  # noqa: E402
 from xldistill.translation.quantize import quantize_dynamic  # noqa: E402
-
-
-def export(model, tokenizer, path: Path) -> None:
-    batch = pad(tokenizer(["Die Suppe war nicht gut ."])["input_ids"] * 2, tokenizer.pad_token_id, "cpu")
-    model.eval()
-    torch.onnx.export(model, (batch["input_ids"], batch["attention_mask"]), str(path), dynamo=False,
-                      input_names=["input_ids", "attention_mask"], output_names=["logits"],
-                      dynamic_axes={"input_ids": {0: "batch", 1: "length"}, "attention_mask": {0: "batch", 1: "length"},
-                                    "logits": {0: "batch"}}, opset_version=17)
-
-
-def ort_classifier(path: Path, tokenizer, max_length: int, threads: int):
-    import onnxruntime
-
-    options = onnxruntime.SessionOptions()
-    options.intra_op_num_threads = threads
-    options.inter_op_num_threads = 1
-    session = onnxruntime.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
-
-    def classify(texts: list[str], batch_size: int) -> np.ndarray:
-        ids = tokenizer(texts, truncation=True, max_length=max_length)["input_ids"]
-        order = sorted(range(len(texts)), key=lambda i: len(ids[i]))
-        out = np.empty((len(texts), session.get_outputs()[0].shape[-1] or 3), dtype=np.float32)
-        for start in range(0, len(order), batch_size):
-            index = order[start:start + batch_size]
-            batch = pad([ids[i] for i in index], tokenizer.pad_token_id, "cpu")
-            out[index] = session.run(["logits"], {"input_ids": batch["input_ids"].numpy(),
-                                                  "attention_mask": batch["attention_mask"].numpy()})[0]
-        return out
-
-    return classify
 
 
 def main() -> None:
@@ -69,8 +38,6 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--out", type=Path, default=RESULTS / "cls_onnx.json")
     args = parser.parse_args()
-    from onnxruntime.quantization import QuantType, quantize_dynamic as ort_quantize_dynamic
-
     torch.set_num_threads(args.threads)
     labels = json.loads((args.project / "data/cls/labels.json").read_text())
     test = read_tsv(args.project / "data/cls/test.tgt.tsv")
@@ -83,19 +50,18 @@ def main() -> None:
         return lambda texts, batch_size: predict_logits(model, tok, texts, batch_size=batch_size).numpy()
 
     with tempfile.TemporaryDirectory() as tmp:
-        fp32_path, int8_path = Path(tmp) / "student.onnx", Path(tmp) / "student.int8.onnx"
-        export(student, tokenizer, fp32_path)
-        ort_quantize_dynamic(str(fp32_path), str(int8_path), weight_type=QuantType.QInt8)
-        max_length = max_length_of(student, tokenizer)
+        fp32_dir, int8_dir = Path(tmp) / "fp32", Path(tmp) / "int8"
+        save_onnx(student, tokenizer, fp32_dir, int8=False)
+        save_onnx(student, tokenizer, int8_dir, int8=True)
         variants = {
             "teacher, PyTorch fp32": torch_classifier(teacher, teacher_tokenizer),
             "student, PyTorch fp32": torch_classifier(student, tokenizer),
             "student, PyTorch dynamic int8": torch_classifier(student_int8, tokenizer),
-            "student, ONNX Runtime fp32": ort_classifier(fp32_path, tokenizer, max_length, args.threads),
-            "student, ONNX Runtime dynamic int8": ort_classifier(int8_path, tokenizer, max_length, args.threads),
+            "student, ONNX Runtime fp32": OnnxClassifier(fp32_dir, args.threads),
+            "student, ONNX Runtime dynamic int8": OnnxClassifier(int8_dir, args.threads),
         }
-        sizes = {"student, ONNX Runtime fp32": fp32_path.stat().st_size,
-                 "student, ONNX Runtime dynamic int8": int8_path.stat().st_size}
+        sizes = {"student, ONNX Runtime fp32": (fp32_dir / MODEL_FILE).stat().st_size,
+                 "student, ONNX Runtime dynamic int8": (int8_dir / MODEL_FILE).stat().st_size}
         speed = test.texts[:args.speed_texts]
         rows = []
         for name, classify in variants.items():

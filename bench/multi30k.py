@@ -28,8 +28,7 @@ from sacrebleu.metrics import BLEU
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.common import PROJECT, RESULTS, report  # noqa: E402
-from bench.pipeline_cost import GIT_ENV  # noqa: E402
+from bench.common import GIT_ENV, PROJECT, RESULTS, clone_with_corpora, report  # noqa: E402
 
 MODELS = ("teacher", "baseline", "student", "student_int8", "teacher_ct2", "baseline_ct2", "student_ct2")
 SPLITS = {"train": "train", "dev": "val", "test": "test2016"}
@@ -58,11 +57,7 @@ def main() -> None:
     params["corpus"]["local"]["mono_src"] = f"{CORPUS_IN_PROJECT}/mono.en" if (args.corpus / "mono.en").exists() else None
     with tempfile.TemporaryDirectory(prefix="xldistill-multi30k-") as tmp:
         project = args.keep or Path(tmp) / "project"
-        if not (project / ".git").exists():
-            subprocess.run(["git", "clone", "-q", str(PROJECT), str(project)], check=True)
-        if not (project / CORPUS_IN_PROJECT).exists():  # download depends on corpora/: DVC sees the corpus
-            subprocess.run(["dvc", "add", "-q", str(args.corpus.resolve()), "-o", CORPUS_IN_PROJECT],
-                           cwd=project, check=True, env=GIT_ENV)
+        clone_with_corpora(project, {CORPUS_IN_PROJECT: args.corpus})
         (project / "params.yaml").write_text(yaml.safe_dump(params, sort_keys=False))
         started = time.perf_counter()
         # the translation branch only: evaluate and what it depends on

@@ -17,20 +17,16 @@ from __future__ import annotations
 
 import argparse
 import json
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.common import PROJECT, RESULTS, report  # noqa: E402
-from bench.pipeline_cost import GIT_ENV  # noqa: E402
+from bench.common import PROJECT, RESULTS, SHARED_CORPORA, clone_with_corpora, report, run_stages  # noqa: E402
 
-SHARED = PROJECT.parent / "shared" / "corpora"
 CORPORA = ("news-en-de", "conll2003-en", "germeval2014-de")
 STAGES = ["download", "clean", "vocab", "ner_data", "ner_teacher", "ner_project", "ner_student kd",
           "ner_student hard", "ner_student supervised", "ner_evaluate"]
@@ -87,29 +83,15 @@ def english_test_f1(project: Path, test_file: Path) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--steps", type=int, default=3000, help="teacher and student training steps")
-    parser.add_argument("--corpora", type=Path, default=SHARED)
+    parser.add_argument("--corpora", type=Path, default=SHARED_CORPORA)
     parser.add_argument("--keep", type=Path, help="run in this folder and keep it")
     parser.add_argument("--out", type=Path, default=RESULTS / "ner_conll.json")
     args = parser.parse_args()
-    for name in CORPORA:
-        if not (args.corpora / name).is_dir():
-            raise SystemExit(f"{args.corpora / name}: not found (news-en-de, conll2003-en, germeval2014-de)")
     with tempfile.TemporaryDirectory(prefix="xldistill-ner-") as tmp:
         project = args.keep or Path(tmp) / "project"
-        if not (project / ".git").exists():
-            subprocess.run(["git", "clone", "-q", str(PROJECT), str(project)], check=True)
-        for name in CORPORA:
-            if not (project / "corpora" / name).exists():
-                subprocess.run(["dvc", "add", "-q", str((args.corpora / name).resolve()), "-o", f"corpora/{name}"],
-                               cwd=project, check=True, env=GIT_ENV)
+        clone_with_corpora(project, {f"corpora/{name}": args.corpora / name for name in CORPORA})
         (project / "params.yaml").write_text(yaml.safe_dump(profile(args.steps, Path("corpora")), sort_keys=False))
-        seconds = {}
-        for stage in STAGES:
-            started = time.perf_counter()
-            subprocess.run([sys.executable, "-m", f"stages.{stage.split()[0]}", *stage.split()[1:]], cwd=project,
-                           check=True)
-            seconds[stage] = round(time.perf_counter() - started, 1)
-            print(f"{stage}: {seconds[stage]} s", file=sys.stderr)
+        seconds = run_stages(project, STAGES)
         metrics = json.loads((project / "metrics" / "ner_evaluate.json").read_text())
         projection = json.loads((project / "metrics" / "ner_project.json").read_text())
         teacher_f1 = english_test_f1(project, project / "corpora" / "conll2003-en" / "test.txt")

@@ -17,7 +17,6 @@ from __future__ import annotations
 import argparse
 import csv
 import json
-import os
 import re
 import shutil
 import subprocess
@@ -32,11 +31,7 @@ import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.common import PROJECT, RESULTS, report  # noqa: E402
-
-# The clone commits its runs (dvc exp run needs a clean commit); an identity for machines without one.
-GIT_ENV = {"GIT_AUTHOR_NAME": "xldistill-bench", "GIT_AUTHOR_EMAIL": "bench@localhost",
-           "GIT_COMMITTER_NAME": "xldistill-bench", "GIT_COMMITTER_EMAIL": "bench@localhost", **os.environ}
+from bench.common import GIT_ENV, PROJECT, RESULTS, report  # noqa: E402
 
 
 def stage_names(project: Path) -> list[str]:

@@ -29,8 +29,7 @@ import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.common import PROJECT, RESULTS, report  # noqa: E402
-from bench.pipeline_cost import GIT_ENV  # noqa: E402
+from bench.common import GIT_ENV, PROJECT, RESULTS, report  # noqa: E402
 
 
 def set_param(params: dict, dotted: str, value) -> None:

@@ -1,7 +1,8 @@
 """cls_evaluate stage: every classifier on the German test set → metrics/cls_evaluate.json
 and metrics/cls_confusion/<model>.csv (a `dvc plots` confusion matrix each).
 
-Rows: the KD student, its int8 form (PyTorch dynamic int8), the hard-label student, the
+Rows: the KD student, its int8 forms (models/cls-student-int8 in ONNX Runtime: the one the ratios
+read; and PyTorch dynamic int8, for comparison), the hard-label student, the
 supervised upper bound, translate-test (the reverse translation model turns the German
 test into English for the English teacher) and the English teacher on German text as
 it is. Each: accuracy, macro-F1, per-class precision / recall / F1 (scikit-learn),
@@ -20,6 +21,7 @@ from xldistill.data.textio import atomic_dir, write_json_atomic
 from xldistill.params import load_params
 from xldistill.tasks.classification import items_per_second, load_classifier, predict_logits
 from xldistill.tasks.cls_io import label_ids, read_labels, read_set
+from xldistill.tasks.onnx_int8 import OnnxClassifier
 from xldistill.translation.engines import Engine
 from xldistill.translation.models import count_parameters, size_on_disk
 from xldistill.translation.quantize import quantize_dynamic, state_bytes
@@ -27,6 +29,7 @@ from xldistill.translation.quantize import quantize_dynamic, state_bytes
 TEACHER = Path("models/cls-teacher")
 STUDENTS = {"student": Path("models/cls-student"), "student_hard": Path("models/cls-student-hard"),
             "supervised": Path("models/cls-supervised")}
+STUDENT_INT8 = Path("models/cls-student-int8")
 REVERSE = Path("models/reverse")
 METRICS = Path("metrics/cls_evaluate.json")
 CONFUSION = Path("metrics/cls_confusion")
@@ -55,7 +58,7 @@ def main() -> None:
     results, predictions = {}, {}
 
     def add(name: str, classify, *, params_count: int, size_bytes: int, extra: dict | None = None) -> None:
-        predicted = classify(test.texts, 32).argmax(-1).tolist()
+        predicted = torch.as_tensor(classify(test.texts, 32)).argmax(-1).tolist()
         predictions[name] = predicted
         results[name] = {**scores(gold, predicted, labels), "params": params_count, "size_bytes": size_bytes,
                          "texts_per_s": {f"batch{b}": items_per_second(classify, speed_texts, b) for b in (1, 32)},
@@ -73,9 +76,12 @@ def main() -> None:
         model, tokenizer = load_classifier(folder)
         add(name, classifier(model, tokenizer), params_count=count_parameters(model), size_bytes=size_on_disk(folder))
         if name == "student":
-            int8 = quantize_dynamic(model)
-            add("student_int8", classifier(int8, tokenizer), params_count=count_parameters(model),
-                size_bytes=state_bytes(int8), extra={"engine": "torch-int8 (dynamic, Linear layers)"})
+            onnx_int8 = OnnxClassifier(STUDENT_INT8, threads=cfg["threads"])
+            add("student_int8", onnx_int8, params_count=count_parameters(model), size_bytes=onnx_int8.size_bytes(),
+                extra={"engine": "onnxruntime int8 (dynamic quantization, int8 weights)"})
+            torch_int8 = quantize_dynamic(model)
+            add("student_int8_torch", classifier(torch_int8, tokenizer), params_count=count_parameters(model),
+                size_bytes=state_bytes(torch_int8), extra={"engine": "torch int8 (dynamic, Linear layers)"})
     add("teacher_on_german", classifier(teacher, teacher_tokenizer), params_count=count_parameters(teacher),
         size_bytes=size_on_disk(TEACHER))
     if (REVERSE / "SKIPPED").exists() or not REVERSE.exists():

@@ -98,13 +98,17 @@ def test_seeds(tmp_path):
 @pytest.mark.slow
 def test_cls_kd_sweep(tiny_pipeline, tmp_path):
     results = bench("cls_kd_sweep.py", "--project", tiny_pipeline, "--points", "hard", "0.5:2", "--steps", 3,
-                    "--seeds", 1, 2, "--out", tmp_path / "k.json")
+                    "--seeds", 1, 2, "--parallel-lines", 50, "--out", tmp_path / "k.json")
     rows = results["rows"]
     assert [(row["point"], row["seed"]) for row in rows] == [("hard", 1), ("hard", 2), ("hard", "mean"),
                                                             ("0.5:2", 1), ("0.5:2", 2), ("0.5:2", "mean")]
     assert all(0 <= row["german_test_accuracy"] <= 100 for row in rows)
     assert rows[2]["german_test_accuracy"] == round((rows[0]["german_test_accuracy"]
                                                      + rows[1]["german_test_accuracy"]) / 2, 2)
+    # --parallel-lines 50: the first 50 parallel lines and every translated one of the training split
+    routes = (tiny_pipeline / "data" / "cls_transfer" / "train.route").read_text().split()
+    assert routes.count("parallel") > 50
+    assert {row["train_lines"] for row in rows} == {50 + routes.count("translate_train")}
 
 
 def test_cls_encoder(setup, tmp_path):

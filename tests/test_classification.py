@@ -11,6 +11,7 @@ import torch.nn.functional as F
 
 from xldistill.tasks.classification import (build_classifier, classifier_tokenizer, cross_entropy,
                                             distillation_loss, predict_logits, save_classifier, train_classifier)
+from xldistill.tasks.onnx_int8 import MODEL_FILE, OnnxClassifier, save_onnx
 from xldistill.training import losses
 from xldistill.training.trainer import seed_everything
 
@@ -124,6 +125,29 @@ def test_the_classify_command_labels_stdin_lines(trained):
     bad = subprocess.run([sys.executable, "-m", "xldistill.tasks.classify", str(trained.folder.parent / "nope")],
                          input="x\n", capture_output=True, text=True)
     assert bad.returncode != 0 and "cannot load" in bad.stderr
+
+
+def test_the_onnx_export_classifies_as_pytorch_does_at_every_batch_size(trained, tmp_path):
+    """The graph is traced on one padded batch; it must hold for other batch sizes and lengths (padding
+    masked), in fp32 to float precision and in int8 to the label."""
+    texts = trained.texts[:12] + ["Ich sah den Hund , die Katze und das Pferd , und Anna sah den Hund ."]
+    expected = predict_logits(trained.model, trained.tokenizer, texts)
+    save_onnx(trained.model, trained.tokenizer, tmp_path / "fp32", int8=False)
+    save_onnx(trained.model, trained.tokenizer, tmp_path / "int8", int8=True)
+    fp32, int8 = OnnxClassifier(tmp_path / "fp32"), OnnxClassifier(tmp_path / "int8")
+    assert fp32.labels == LABELS
+    for batch_size in (1, 5, 13):
+        assert torch.allclose(torch.from_numpy(fp32(texts, batch_size)), expected, atol=1e-4), batch_size
+        assert (torch.from_numpy(int8(texts, batch_size)).argmax(-1) == expected.argmax(-1)).all(), batch_size
+    # int8 weights (the tiny graph's overhead keeps it above a quarter); the same model gives the same bytes
+    assert (tmp_path / "int8" / MODEL_FILE).stat().st_size < 0.75 * (tmp_path / "fp32" / MODEL_FILE).stat().st_size
+    save_onnx(trained.model, trained.tokenizer, tmp_path / "again", int8=True)
+    assert (tmp_path / "again" / MODEL_FILE).read_bytes() == (tmp_path / "int8" / MODEL_FILE).read_bytes()
+    # the classify command reads the ONNX folder too
+    out = subprocess.run([sys.executable, "-m", "xldistill.tasks.classify", str(tmp_path / "int8")],
+                         input="\n".join(texts[:3]) + "\n", capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    assert [row.split("\t")[0] for row in out.stdout.splitlines()] == [LABELS[i] for i in expected[:3].argmax(-1)]
 
 
 def test_a_pretrained_folder_is_fine_tuned_with_a_new_head(trained, tmp_path):

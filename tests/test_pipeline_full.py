@@ -65,7 +65,8 @@ def test_a_second_clone_reproduces_every_output_and_metric(project, tmp_path):
     reproduced = compare_with(project, clone)
     assert reproduced["differ"] == [], reproduced
     assert {"models/student", "data/distill", "data/forward", "data/logits"} <= set(reproduced["identical"])
-    assert {"models/cls-student", "data/cls", "data/cls_transfer"} <= set(reproduced["identical"])
+    assert {"models/cls-student", "models/cls-student-int8", "data/cls", "data/cls_transfer"} <= set(
+        reproduced["identical"])
     assert {"models/ner-student", "data/ner", "data/ner_transfer"} <= set(reproduced["identical"])
     assert set(reproduced["differ_only_in_timing"]) <= {
         f"metrics/{name}.json" for name in ("backtranslate", "teacher", "teacher_translate", "distill", "baseline",
@@ -107,7 +108,7 @@ def test_exp_run_with_another_temperature_reruns_only_the_students_and_what_foll
     ran = {line.split("'")[1] for line in output.splitlines() if line.startswith("Running stage")}
     # the translation and classification students, and what depends on them: nothing else
     # (the NER student has its own temperature, ner.student.temperature)
-    assert ran == {"distill", "quantize", "evaluate", "cls_student", "cls_evaluate"}, output
+    assert ran == {"distill", "quantize", "evaluate", "cls_student", "cls_quantize", "cls_evaluate"}, output
     assert "up to date" in dvc(project, "status") or dvc(project, "status").strip() == ""
     shown = json.loads(dvc(project, "exp", "show", "--json"))
     found = []
@@ -129,7 +130,8 @@ def test_exp_run_with_another_temperature_reruns_only_the_students_and_what_foll
     assert {tiny_params()["temp"], 4} <= temps, found
 
 
-CLASSIFIERS = ("student", "student_int8", "student_hard", "supervised", "teacher_on_german", "translate_test")
+CLASSIFIERS = ("student", "student_int8", "student_int8_torch", "student_hard", "supervised", "teacher_on_german",
+               "translate_test")
 
 
 @pytest.mark.slow
@@ -145,7 +147,12 @@ def test_the_classification_branch_scores_every_classifier_on_german(project):
         assert entry["texts_per_s"]["batch1"] > 0 and entry["texts_per_s"]["batch32"] > 0
         confusion = (project / "metrics" / "cls_confusion" / f"{name}.csv").read_text().splitlines()
         assert confusion[0] == "actual,predicted" and len(confusion) == 41
+    # the int8 row the ratios read is the ONNX Runtime model the cls_quantize stage wrote
+    assert metrics["student_int8"]["engine"].startswith("onnxruntime int8")
+    assert metrics["student_int8"]["size_bytes"] == (project / "models/cls-student-int8/model.onnx").stat().st_size
+    assert metrics["student_int8"]["size_bytes"] < metrics["student"]["size_bytes"] / 2
     ratios = metrics["ratios"]
+    assert ratios["int8_accuracy_loss"] == round(metrics["student"]["accuracy"] - metrics["student_int8"]["accuracy"], 2)
     assert ratios["student_minus_hard_accuracy"] == round(metrics["student"]["accuracy"]
                                                           - metrics["student_hard"]["accuracy"], 2)
     assert ratios["teacher_over_student_params"] > 1

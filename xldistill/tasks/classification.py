@@ -106,7 +106,9 @@ def labels_of(model) -> list[str]:
 
 
 def max_length_of(model, tokenizer) -> int:
-    positions = getattr(model.config, "max_position_embeddings", None) or tokenizer.model_max_length
+    """The longest input, in tokens, of a model (or its config) with this tokenizer."""
+    config = getattr(model, "config", model)
+    positions = getattr(config, "max_position_embeddings", None) or tokenizer.model_max_length
     return min(positions, tokenizer.model_max_length or positions)
 
 
@@ -140,14 +142,21 @@ def finish_training(model, tokenizer, result: TrainResult, *, out_dir: Path, wor
 def predict_logits(model, tokenizer, texts: list[str], *, batch_size: int = 64) -> torch.Tensor:
     """Logits [texts, labels], batched by length (the order of ``texts`` is kept)."""
     model.eval()
-    max_length = max_length_of(model, tokenizer)
+    device = next(model.parameters()).device
+    return batched_logits(lambda batch: model(**{k: v.to(device) for k, v in batch.items()}).logits.float().cpu(),
+                          tokenizer, texts, batch_size=batch_size, max_length=max_length_of(model, tokenizer),
+                          num_labels=model.config.num_labels)
+
+
+def batched_logits(forward, tokenizer, texts: list[str], *, batch_size: int, max_length: int,
+                   num_labels: int) -> torch.Tensor:
+    """``forward(padded batch)`` → logits on texts sorted by length (little padding), back in their order."""
     ids = tokenizer(texts, truncation=True, max_length=max_length)["input_ids"]
-    out = torch.empty(len(texts), model.config.num_labels)
+    out = torch.empty(len(texts), num_labels)
     order = sorted(range(len(texts)), key=lambda i: len(ids[i]))
     for start in range(0, len(order), batch_size):
         index = order[start:start + batch_size]
-        batch = pad([ids[i] for i in index], tokenizer.pad_token_id, next(model.parameters()).device)
-        out[index] = model(**batch).logits.float().cpu()
+        out[index] = torch.as_tensor(forward(pad([ids[i] for i in index], tokenizer.pad_token_id, "cpu")))
     return out
 
 
