@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import re
 import sys
 import tempfile
@@ -62,14 +63,17 @@ def profile(steps: int, corpora: Path) -> dict:
     return params
 
 
-def english_teacher_accuracy(project: Path, test_file: Path) -> float:
+def english_teacher(project: Path, test_file: Path) -> dict:
+    """The English teacher on English test reviews: its accuracy (what it knows) and mean top probability."""
     from xldistill.data.labelled import read_tsv
     from xldistill.tasks.classification import load_classifier, predict_logits
 
     model, tokenizer = load_classifier(project / "models" / "cls-teacher")
     test = read_tsv(test_file)
     gold = torch.tensor([model.config.label2id[{m["from"]: m["to"] for m in LABEL_MAP}[label]] for label in test.labels])
-    return round(100 * float((predict_logits(model, tokenizer, test.texts).argmax(-1) == gold).float().mean()), 2)
+    probs = predict_logits(model, tokenizer, test.texts).softmax(-1)
+    return {"english_teacher_english_test_accuracy": round(100 * float((probs.argmax(-1) == gold).float().mean()), 2),
+            "mean_top_probability_on_english_reviews": round(float(probs.max(-1).values.mean()), 3)}
 
 
 def teacher_confidence(project: Path) -> dict:
@@ -80,6 +84,29 @@ def teacher_confidence(project: Path) -> dict:
     mix = Counter(labels[i] for i in probs.argmax(-1).tolist())
     return {"mean_top_probability_on_bridge": round(float(probs.max(-1).values.mean()), 3),
             "bridge_label_share": {label: round(100 * mix[label] / len(probs), 1) for label in labels}}
+
+
+def sentiment_words_in_bridge(reviews, bridge: list[str], top: int = 100, min_count: int = 10) -> dict:
+    """The German words that most separate positive from negative train reviews (smoothed log-odds; these
+    labels serve this diagnostic only, never training): how many occur at least 5 times in the bridge's
+    German side, where the student could learn what the teacher says of them."""
+    counts = {label: Counter() for label in set(reviews.labels)}
+    for text, label in zip(reviews.texts, reviews.labels):
+        counts[label].update(set(WORD.findall(text.lower())))
+    negative, positive = (counts[label] for label in sorted(counts))  # "0", "1"
+    totals = sum(negative.values()), sum(positive.values())
+    frequent = [w for w in negative.keys() | positive.keys() if negative[w] + positive[w] >= min_count]
+
+    def log_odds(word: str) -> float:
+        return math.log((positive[word] + 1) / totals[1]) - math.log((negative[word] + 1) / totals[0])
+
+    ranked = sorted(frequent, key=log_odds)
+    bridge_counts = Counter(w for text in bridge for w in WORD.findall(text.lower()))
+    out = {}
+    for name, words in (("negative", ranked[:top]), ("positive", ranked[-top:])):
+        out[f"top{top}_{name}_words_in_bridge"] = sum(bridge_counts[w] >= 5 for w in words)
+        out[f"{name}_word_examples"] = words[:8] if name == "negative" else words[::-1][:8]
+    return out
 
 
 def word_coverage(test_texts: list[str], *, bridge: list[str], reviews: list[str]) -> dict:
@@ -114,11 +141,17 @@ def main() -> None:
         metrics = json.loads((project / "metrics" / "cls_evaluate.json").read_text())
         webis = project / "corpora" / "webis-cls-10"
         german_test = read_tsv(webis / "de" / "books.test.txt").texts
+        bridge = (project / "data" / "clean" / "train.tgt").read_text().splitlines()
+        german_reviews = read_tsv(webis / "de" / "books.train.txt")
         measured = {
-            "english_teacher_english_test_accuracy": english_teacher_accuracy(project, webis / "en" / "books.test.txt"),
+            **english_teacher(project, webis / "en" / "books.test.txt"),
             **teacher_confidence(project),
-            **word_coverage(german_test, bridge=(project / "data" / "clean" / "train.tgt").read_text().splitlines(),
-                            reviews=read_tsv(webis / "de" / "books.train.txt").texts),
+            **word_coverage(german_test, bridge=bridge, reviews=german_reviews.texts),
+            **sentiment_words_in_bridge(german_reviews, bridge),
+            # how well the German students reproduce the teacher's labels on held-out bridge lines
+            "students_agree_with_teacher_on_bridge_dev": {
+                kind: json.loads((project / "metrics" / f"{name}.json").read_text())["best_dev_accuracy"]
+                for kind, name in (("kd", "cls_student"), ("hard", "cls_student_hard"))},
             "transfer": json.loads((project / "metrics" / "cls_transfer.json").read_text()),
         }
         rows = [{"classifier": name, "german_test_accuracy": entry["accuracy"], "macro_f1": entry["macro_f1"],
