@@ -58,7 +58,8 @@ def test_pipeline_cost(tiny_pipeline, tmp_path):
     assert ("cold dvc repro", "teacher") in rows and rows[("cold dvc repro", "total")]["wall_s"] > 0
     assert rows[("cold dvc repro", "teacher")]["peak_rss_mib"] > 50
     (reran,) = [stage for run, stage in rows if run == "dvc exp run -S temp=4"]  # the tiny config is seq+word
-    assert set(reran.split(" + ")) == {"distill", "quantize", "evaluate", "cls_student", "cls_evaluate"}
+    assert set(reran.split(" + ")) == {"distill", "quantize", "evaluate", "cls_student", "cls_quantize",
+                                      "cls_evaluate"}
     assert (tmp_path / "c.dvc.lock").exists()
 
 

@@ -15,7 +15,6 @@ import sys
 from pathlib import Path
 
 from scipy.special import softmax
-
 from transformers import pipeline
 
 from xldistill.tasks.onnx_int8 import MODEL_FILE, OnnxClassifier

@@ -7,11 +7,11 @@ an ONNX Runtime model:
 
     models/cls-student-int8/
         model.onnx      the student's graph, weights int8 (ONNX Runtime dynamic quantization)
-        config.json     the student's config (id2label), as optimum's ORTModelForSequenceClassification expects
+        config.json     the student's config (id2label): the layout optimum's ORT classes read
         tokenizer.json  ...
 
-`save_onnx` writes it, `OnnxClassifier(folder)` runs it; `python -m xldistill.tasks.classify models/cls-student-int8` classifies
-stdin lines with it.
+`save_onnx` writes it, `OnnxClassifier(folder)` runs it, and
+`python -m xldistill.tasks.classify models/cls-student-int8` classifies stdin lines with it.
 """
 
 from __future__ import annotations
