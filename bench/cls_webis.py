@@ -100,7 +100,7 @@ def sentiment_words_in_bridge(reviews, bridge: list[str], top: int = 100, min_co
     def log_odds(word: str) -> float:
         return math.log((positive[word] + 1) / totals[1]) - math.log((negative[word] + 1) / totals[0])
 
-    ranked = sorted(frequent, key=log_odds)
+    ranked = sorted(sorted(frequent), key=log_odds)  # ties in alphabetical order: the same list every run
     bridge_counts = Counter(w for text in bridge for w in WORD.findall(text.lower()))
     out = {}
     for name, words in (("negative", ranked[:top]), ("positive", ranked[-top:])):
