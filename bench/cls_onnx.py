@@ -44,7 +44,7 @@ def main() -> None:
     gold = np.array([labels.index(label) for label in test.labels])
     teacher, teacher_tokenizer = load_classifier(args.project / "models/cls-teacher")
     student, tokenizer = load_classifier(args.project / "models/cls-student")
-    student_int8 = quantize_dynamic(load_classifier(args.project / "models/cls-student")[0])
+    student_int8 = quantize_dynamic(student)  # a quantized copy: the fp32 student stays as it is
 
     def torch_classifier(model, tok):
         return lambda texts, batch_size: predict_logits(model, tok, texts, batch_size=batch_size).numpy()

@@ -86,7 +86,7 @@ def teacher_confidence(project: Path) -> dict:
             "bridge_label_share": {label: round(100 * mix[label] / len(probs), 1) for label in labels}}
 
 
-def sentiment_words_in_bridge(reviews, bridge: list[str], top: int = 100, min_count: int = 10) -> dict:
+def sentiment_words_in_bridge(reviews, bridge: Counter, top: int = 100, min_count: int = 10) -> dict:
     """The German words that most separate positive from negative train reviews (smoothed log-odds; these
     labels serve this diagnostic only, never training): how many occur at least 5 times in the bridge's
     German side, where the student could learn what the teacher says of them."""
@@ -101,24 +101,23 @@ def sentiment_words_in_bridge(reviews, bridge: list[str], top: int = 100, min_co
         return math.log((positive[word] + 1) / totals[1]) - math.log((negative[word] + 1) / totals[0])
 
     ranked = sorted(sorted(frequent), key=log_odds)  # ties in alphabetical order: the same list every run
-    bridge_counts = Counter(w for text in bridge for w in WORD.findall(text.lower()))
     out = {}
     for name, words in (("negative", ranked[:top]), ("positive", ranked[-top:])):
-        out[f"top{top}_{name}_words_in_bridge"] = sum(bridge_counts[w] >= 5 for w in words)
+        out[f"top{top}_{name}_words_in_bridge"] = sum(bridge[w] >= 5 for w in words)
         out[f"{name}_word_examples"] = words[:8] if name == "negative" else words[::-1][:8]
     return out
 
 
-def word_coverage(test_texts: list[str], *, bridge: list[str], reviews: list[str]) -> dict:
+def word_counts(texts: list[str]) -> Counter:
+    return Counter(w for text in texts for w in WORD.findall(text.lower()))
+
+
+def word_coverage(test_texts: list[str], *, bridge: Counter, reviews: list[str]) -> dict:
     """Share of the German test reviews' word tokens (lowercased) that occur in the bridge's German side,
     and in the German train reviews (an in-domain text of about the same size, for scale)."""
-    def vocabulary(texts: list[str]) -> set[str]:
-        return {w for text in texts for w in WORD.findall(text.lower())}
-
     tokens = [w for text in test_texts for w in WORD.findall(text.lower())]
     out = {}
-    for name, texts in (("bridge_german", bridge), ("german_train_reviews", reviews)):
-        known = vocabulary(texts)
+    for name, known in (("bridge_german", bridge), ("german_train_reviews", word_counts(reviews))):
         out[f"test_tokens_in_{name}"] = round(100 * sum(w in known for w in tokens) / len(tokens), 2)
     return out
 
@@ -141,7 +140,7 @@ def main() -> None:
         metrics = json.loads((project / "metrics" / "cls_evaluate.json").read_text())
         webis = project / "corpora" / "webis-cls-10"
         german_test = read_tsv(webis / "de" / "books.test.txt").texts
-        bridge = (project / "data" / "clean" / "train.tgt").read_text().splitlines()
+        bridge = word_counts((project / "data" / "clean" / "train.tgt").read_text().splitlines())
         german_reviews = read_tsv(webis / "de" / "books.train.txt")
         measured = {
             **english_teacher(project, webis / "en" / "books.test.txt"),
