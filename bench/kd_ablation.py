@@ -3,11 +3,19 @@ run` per variant, every figure from one machine and one session.
 
     python bench/kd_ablation.py                       # after `dvc repro` on the defaults
     python bench/kd_ablation.py --variants live topk  # a subset
+    python bench/kd_ablation.py --project /work/m30k --stages distill baseline --reuse \
+        --variants defaults seq_word --extra no_forward:distill.forward_share=0 \
+        steps5k:distill.train.max_steps=5000      # a kept Multi30k run (bench/README.md table 1c)
 
 Each variant is `dvc exp run --temp -n ablation-<name> -S ...` on the working
 tree's committed pipeline (DVC reruns only the stages its params reach: a
 student variant never retrains the teacher), read back from `dvc exp show
---json`. Reports the teacher, the KD student and the same-size baseline (test
+--json` (a variant that changes nothing reads the committed run). ``--stages``
+limits each run to those stages and what they need (the students without
+quantize and evaluate: their test BLEU is in their own metrics); ``--extra
+name:override,...`` adds a variant for a profile (the Multi30k one's defaults
+differ from the built-in ones); ``--reuse`` keeps an existing experiment of the
+same name. Reports the teacher, the KD student and the same-size baseline (test
 BLEU, beam 4), the KD gain, the student's training time and its step cost
 against the baseline's. Writes bench/results/kd_ablation.json.
 """
@@ -44,33 +52,67 @@ VARIANTS = {
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--variants", nargs="+", choices=list(VARIANTS), default=list(VARIANTS))
+    parser.add_argument("--extra", nargs="+", default=[], metavar="NAME:OVERRIDE[,OVERRIDE]",
+                        help="more variants, e.g. no_forward:distill.forward_share=0")
+    parser.add_argument("--stages", nargs="+", default=[], help="run only these stages (default: the pipeline)")
+    parser.add_argument("--reuse", action="store_true", help="keep an existing ablation-<name> experiment")
     parser.add_argument("--project", type=Path, default=PROJECT)
     parser.add_argument("--out", type=Path, default=RESULTS / "kd_ablation.json")
     args = parser.parse_args()
+    variants = {name: VARIANTS[name] for name in args.variants}
+    for spec in args.extra:
+        name, _, overrides = spec.partition(":")
+        if not name or not overrides:
+            parser.error(f"--extra {spec!r}: expected NAME:OVERRIDE[,OVERRIDE]")
+        variants[name] = (overrides, overrides.split(","))
 
-    for name in args.variants:
+    existing = named_experiments(show(args.project)) if args.reuse else {}
+    for name, (_, overrides) in variants.items():
         experiment = f"ablation-{name}"
+        if experiment in existing:
+            print(f"{experiment}: reused", file=sys.stderr)
+            continue
         subprocess.run(["dvc", "exp", "remove", experiment], cwd=args.project, capture_output=True)
-        command = ["dvc", "exp", "run", "--temp", "-n", experiment]
-        for override in VARIANTS[name][1]:
+        command = ["dvc", "exp", "run", "--temp", "-n", experiment, *args.stages]
+        for override in overrides:
             command += ["-S", override]
         print(" ".join(command), file=sys.stderr)
         subprocess.run(command, cwd=args.project, check=True, stdout=subprocess.DEVNULL)
-    shown = json.loads(subprocess.run(["dvc", "exp", "show", "--json"], cwd=args.project, check=True,
-                                      capture_output=True, text=True).stdout)
-    found = experiments(shown, {})
+    shown = show(args.project)
+    found = named_experiments(shown)
     rows = []
-    for name in args.variants:
-        metrics = found[f"ablation-{name}"]
+    for name, (_, overrides) in variants.items():
+        metrics = found.get(f"ablation-{name}")
+        if metrics is None and not overrides:  # DVC keeps no experiment that changes nothing: the committed run
+            metrics = committed_metrics(shown)
+        if metrics is None:
+            raise SystemExit(f"no experiment ablation-{name} in `dvc exp show` of {args.project}")
         student, baseline = metrics["metrics/distill.json"], metrics["metrics/baseline.json"]
-        rows.append({"variant": name, "what": VARIANTS[name][0],
+        rows.append({"variant": name, "what": variants[name][0],
                      "teacher_bleu": metrics["metrics/teacher.json"]["test"]["bleu"],
                      "student_bleu": student["test"]["bleu"], "baseline_bleu": baseline["test"]["bleu"],
                      "kd_gain": round(student["test"]["bleu"] - baseline["test"]["bleu"], 2),
                      "student_train_s": student["train_seconds"],
                      "step_cost_vs_baseline": round(baseline["train_target_tokens_per_s"]
                                                     / student["train_target_tokens_per_s"], 2)})
-    report(rows, args.out, overrides={name: VARIANTS[name][1] for name in args.variants})
+    report(rows, args.out, stages=args.stages or "all", overrides={name: variants[name][1] for name in variants})
+
+
+def show(project: Path) -> list:
+    """`dvc exp show` of every commit (an experiment kept for --reuse may hang off an earlier one), HEAD first."""
+    return json.loads(subprocess.run(["dvc", "exp", "show", "--json", "--all-commits"], cwd=project, check=True,
+                                     capture_output=True, text=True).stdout)
+
+
+def named_experiments(shown: list) -> dict:
+    """{experiment name: its metrics}; of two experiments with one name, the one on the newer commit."""
+    return experiments(list(reversed(shown)), {})
+
+
+def committed_metrics(shown: list) -> dict:
+    """{metrics file: its data} of HEAD, the commit the experiments start from (the entry after the workspace)."""
+    (commit,) = [entry for entry in shown if entry.get("rev") != "workspace"][:1]
+    return {path: entry.get("data") for path, entry in commit["data"]["metrics"].items()}
 
 
 if __name__ == "__main__":

@@ -79,6 +79,14 @@ def test_kd_ablation(tiny_pipeline, tmp_path):
     assert set(rows) == {"live", "topk"} and rows["live"]["teacher_bleu"] == rows["topk"]["teacher_bleu"]
     assert all(row["kd_gain"] == round(row["student_bleu"] - row["baseline_bleu"], 2) for row in rows.values())
     assert all(row["step_cost_vs_baseline"] > 0 for row in rows.values())
+    # a profile's own variant, run only up to the students; --reuse keeps the experiment above as it is
+    again = bench("kd_ablation.py", "--project", tiny_pipeline, "--variants", "live", "--extra", "t3:temp=3",
+                  "--stages", "distill", "baseline", "--reuse", "--out", tmp_path / "b.json")
+    rows_again = {row["variant"]: row for row in again["rows"]}
+    assert rows_again["live"] == rows["live"]  # a rerun would time its training anew
+    assert rows_again["t3"]["what"] == "temp=3" and again["overrides"]["t3"] == ["temp=3"]
+    assert rows_again["t3"]["teacher_bleu"] == rows["live"]["teacher_bleu"]
+    assert again["stages"] == ["distill", "baseline"]
 
 
 @pytest.mark.slow
