@@ -66,7 +66,7 @@ def main() -> None:
             parser.error(f"--extra {spec!r}: expected NAME:OVERRIDE[,OVERRIDE]")
         variants[name] = (overrides, overrides.split(","))
 
-    existing = named_experiments(show(args.project)) if args.reuse else {}
+    existing = named_experiments(show(args.project, all_commits=True)) if args.reuse else {}
     for name, (_, overrides) in variants.items():
         experiment = f"ablation-{name}"
         if experiment in existing:
@@ -78,7 +78,7 @@ def main() -> None:
             command += ["-S", override]
         print(" ".join(command), file=sys.stderr)
         subprocess.run(command, cwd=args.project, check=True, stdout=subprocess.DEVNULL)
-    shown = show(args.project)
+    shown = show(args.project, all_commits=args.reuse)
     found = named_experiments(shown)
     rows = []
     for name, (_, overrides) in variants.items():
@@ -98,10 +98,11 @@ def main() -> None:
     report(rows, args.out, stages=args.stages or "all", overrides={name: variants[name][1] for name in variants})
 
 
-def show(project: Path) -> list:
-    """`dvc exp show` of every commit (an experiment kept for --reuse may hang off an earlier one), HEAD first."""
-    return json.loads(subprocess.run(["dvc", "exp", "show", "--json", "--all-commits"], cwd=project, check=True,
-                                     capture_output=True, text=True).stdout)
+def show(project: Path, *, all_commits: bool) -> list:
+    """`dvc exp show` of HEAD, or of every commit (an experiment kept for --reuse may hang off an earlier one;
+    reading all of them is slow in a long history), HEAD first."""
+    command = ["dvc", "exp", "show", "--json", *(["--all-commits"] if all_commits else [])]
+    return json.loads(subprocess.run(command, cwd=project, check=True, capture_output=True, text=True).stdout)
 
 
 def named_experiments(shown: list) -> dict:
