@@ -104,3 +104,37 @@ def test_topk_kd_renormalised_and_with_a_uniform_tail_by_hand():
     got = topk_kl_divergence(s, ids, values, labels, temperature, tail).item()
     assert got == pytest.approx(full, rel=1e-5)
     assert abs(renormalised - full) > 0.01  # the tail matters
+
+
+@pytest.mark.parametrize("with_tail", [False, True])
+@pytest.mark.parametrize("label_smoothing", [0.0, 0.1])
+def test_stored_word_kd_shares_one_log_softmax_at_t1_with_the_same_loss_and_gradient(with_tail, label_smoothing):
+    """At T = 1 stored_word_kd takes one log-softmax for KD and CE; the value and the
+    gradient must be those of the two terms computed apart (padding, smoothing, tail)."""
+    from xldistill.training.losses import stored_word_kd, topk_kl_divergence, with_cross_entropy
+
+    generator = torch.Generator().manual_seed(0)
+    student = torch.randn(3, 5, 11, generator=generator) * 3
+    teacher = torch.randn(3, 5, 11, generator=generator) * 3
+    labels = torch.randint(0, 11, (3, 5), generator=generator)
+    labels[0, 3:] = labels[2, 1:] = -100  # padded positions, whose garbage logits must not count
+    student[0, 3:] = student[2, 1:] = 40.0
+    values, ids = teacher.topk(4, dim=-1)
+    tail = torch.randn(3, 5, generator=generator) if with_tail else None
+    for alpha in (0.25, 0.5):
+        apart_logits = student.clone().requires_grad_()
+        kd = topk_kl_divergence(apart_logits, ids, values, labels, 1.0, tail)
+        apart = with_cross_entropy(kd, apart_logits, labels, alpha=alpha, label_smoothing=label_smoothing)
+        apart.backward()
+        shared_logits = student.clone().requires_grad_()
+        shared = stored_word_kd(shared_logits, ids, values, labels, temperature=1.0, alpha=alpha,
+                                label_smoothing=label_smoothing, teacher_tail_logit=tail)
+        shared.backward()
+        assert shared.item() == pytest.approx(apart.item(), rel=1e-5)
+        torch.testing.assert_close(shared_logits.grad, apart_logits.grad, rtol=1e-5, atol=1e-7)
+        assert shared_logits.grad[0, 3:].abs().sum() == 0  # padding gets no gradient
+    # any other temperature takes the terms apart (their log-softmaxes differ), with the same result
+    kd = topk_kl_divergence(student, ids, values, labels, 2.0, tail)
+    assert stored_word_kd(student, ids, values, labels, temperature=2.0, alpha=0.5, label_smoothing=label_smoothing,
+                          teacher_tail_logit=tail).item() == pytest.approx(
+        with_cross_entropy(kd, student, labels, alpha=0.5, label_smoothing=label_smoothing).item(), rel=1e-6)

@@ -98,9 +98,8 @@ def stored_distillation_loss(store: LogitStore, *, temperature: float, alpha: fl
                        decoder_input_ids=batch["decoder_input_ids"]).logits
         labels = batch["labels"]
         top_ids, top_logits, tail_logit = store.lookup(batch["index"], labels.shape[1], labels.device)
-        kd = losses.topk_kl_divergence(logits, top_ids, top_logits, labels, temperature,
-                                       tail_logit if tail else None)
-        return losses.with_cross_entropy(kd, logits, labels, alpha=alpha, label_smoothing=label_smoothing)
+        return losses.stored_word_kd(logits, top_ids, top_logits, labels, temperature=temperature, alpha=alpha,
+                                     label_smoothing=label_smoothing, teacher_tail_logit=tail_logit if tail else None)
 
     return loss_fn
 
