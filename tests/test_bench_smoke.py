@@ -184,3 +184,15 @@ def test_cls_onnx(tiny_pipeline, tmp_path):
     # model's near-tied logits may flip a text or two between the two runtimes' arithmetic)
     assert abs(rows["student, ONNX Runtime fp32"]["accuracy"] - rows["student, PyTorch fp32"]["accuracy"]) <= 5
     assert all(row["texts_per_s_batch1"] > 0 and row["texts_per_s_batch32"] > 0 for row in rows.values())
+
+
+@pytest.mark.slow
+def test_stored_kd_cost(tiny_pipeline, tmp_path):
+    results = bench("stored_kd_cost.py", "--project", tiny_pipeline, "--steps", 3, "--rounds", 2, "--repeats", 1,
+                    "--out", tmp_path / "k.json")
+    rows = {row["loss"]: row for row in results["rows"]}
+    assert set(rows) == {"cross-entropy (baseline)", "stored KD, two log-softmaxes (before)",
+                         "stored KD, one shared log-softmax (now)"}
+    assert rows["cross-entropy (baseline)"]["step_cost_vs_baseline"] == 1.0
+    assert all(row["target_tokens_per_s"] > 0 and row["loss alone ms, multi30k"] > 0 for row in rows.values())
+    assert results["target"]["measured"] == rows["stored KD, one shared log-softmax (now)"]["step_cost_vs_baseline"]
