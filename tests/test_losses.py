@@ -106,11 +106,13 @@ def test_topk_kd_renormalised_and_with_a_uniform_tail_by_hand():
     assert abs(renormalised - full) > 0.01  # the tail matters
 
 
+@pytest.mark.parametrize("temperature", [1.0, 2.0])
 @pytest.mark.parametrize("with_tail", [False, True])
 @pytest.mark.parametrize("label_smoothing", [0.0, 0.1])
-def test_stored_word_kd_shares_one_log_softmax_at_t1_with_the_same_loss_and_gradient(with_tail, label_smoothing):
-    """At T = 1 stored_word_kd takes one log-softmax for KD and CE; the value and the
-    gradient must be those of the two terms computed apart (padding, smoothing, tail)."""
+def test_stored_word_kd_equals_its_two_terms_in_value_and_gradient(temperature, with_tail, label_smoothing):
+    """stored_word_kd takes each log-softmax once over the unmasked logits (one, shared, at
+    T = 1); its value and gradient must be those of KD and CE computed apart, for every
+    mix from CE alone to KD alone, with padding, smoothing and the tail."""
     from xldistill.training.losses import stored_word_kd, topk_kl_divergence, with_cross_entropy
 
     generator = torch.Generator().manual_seed(0)
@@ -121,20 +123,15 @@ def test_stored_word_kd_shares_one_log_softmax_at_t1_with_the_same_loss_and_grad
     student[0, 3:] = student[2, 1:] = 40.0
     values, ids = teacher.topk(4, dim=-1)
     tail = torch.randn(3, 5, generator=generator) if with_tail else None
-    for alpha in (0.25, 0.5):
+    for alpha in (0.0, 0.25, 0.5, 1.0):
         apart_logits = student.clone().requires_grad_()
-        kd = topk_kl_divergence(apart_logits, ids, values, labels, 1.0, tail)
+        kd = topk_kl_divergence(apart_logits, ids, values, labels, temperature, tail)
         apart = with_cross_entropy(kd, apart_logits, labels, alpha=alpha, label_smoothing=label_smoothing)
         apart.backward()
-        shared_logits = student.clone().requires_grad_()
-        shared = stored_word_kd(shared_logits, ids, values, labels, temperature=1.0, alpha=alpha,
-                                label_smoothing=label_smoothing, teacher_tail_logit=tail)
-        shared.backward()
-        assert shared.item() == pytest.approx(apart.item(), rel=1e-5)
-        torch.testing.assert_close(shared_logits.grad, apart_logits.grad, rtol=1e-5, atol=1e-7)
-        assert shared_logits.grad[0, 3:].abs().sum() == 0  # padding gets no gradient
-    # any other temperature takes the terms apart (their log-softmaxes differ), with the same result
-    kd = topk_kl_divergence(student, ids, values, labels, 2.0, tail)
-    assert stored_word_kd(student, ids, values, labels, temperature=2.0, alpha=0.5, label_smoothing=label_smoothing,
-                          teacher_tail_logit=tail).item() == pytest.approx(
-        with_cross_entropy(kd, student, labels, alpha=0.5, label_smoothing=label_smoothing).item(), rel=1e-6)
+        together_logits = student.clone().requires_grad_()
+        together = stored_word_kd(together_logits, ids, values, labels, temperature=temperature, alpha=alpha,
+                                  label_smoothing=label_smoothing, teacher_tail_logit=tail)
+        together.backward()
+        assert together.item() == pytest.approx(apart.item(), rel=1e-5)
+        torch.testing.assert_close(together_logits.grad, apart_logits.grad, rtol=1e-5, atol=1e-7)
+        assert together_logits.grad[0, 3:].abs().sum() == 0  # padding gets no gradient

@@ -91,28 +91,41 @@ def stored_word_kd(student_logits: torch.Tensor, teacher_top_ids: torch.Tensor, 
                    teacher_tail_logit: torch.Tensor | None = None) -> torch.Tensor:
     """loss = alpha · KD + (1 − alpha) · CE(reference), KD as in ``topk_kl_divergence``.
 
-    At T = 1 both terms read the same student log-probabilities, so they share one
-    log-softmax over the vocabulary (and one gather for the reference and the top k):
-    a second one, over a masked copy of the logits, made the stored-KD step 1.41× a
-    plain step on Multi30k's 4,000-token vocabulary (bench/stored_kd_cost.py).
+    Each log-softmax over the vocabulary is taken once, over the unmasked logits, and
+    only the gathered values and per-position sums are masked: a masked copy of the
+    logits for each term made the stored-KD step 1.41× a plain step on Multi30k's
+    4,000-token vocabulary (bench/stored_kd_cost.py). At T = 1 both terms read the same
+    log-probabilities, so they share one log-softmax and one gather (reference and top k);
+    at any other T, KD takes a second log-softmax over s / T.
     CE with label smoothing ε is PyTorch's: −(1 − ε)·log p(y) − (ε / V)·Σ_v log p(v)."""
-    if temperature != 1.0 or alpha in (0.0, 1.0):
-        kd = topk_kl_divergence(student_logits, teacher_top_ids, teacher_top_logits, labels, temperature,
-                                teacher_tail_logit)
-        return with_cross_entropy(kd, student_logits, labels, alpha=alpha, label_smoothing=label_smoothing)
     mask = _positions(labels).flatten()
-    log_p = F.log_softmax(student_logits.flatten(0, 1).float(), dim=-1)
-    vocab_size = log_p.shape[-1]
-    reference_and_top = torch.cat([labels.clamp(min=0)[..., None], teacher_top_ids], dim=-1).flatten(0, 1)
-    picked = log_p.gather(-1, reference_and_top)[mask]
-    log_p_reference, log_p_top = picked[:, 0], picked[:, 1:]
+    logits = student_logits.flatten(0, 1).float()
+    vocab_size = logits.shape[-1]
+    reference = labels.clamp(min=0).flatten()[:, None]
+    top_ids = teacher_top_ids.flatten(0, 1)
     tail = teacher_tail_logit.flatten()[mask] if teacher_tail_logit is not None else None
-    log_p_sum = log_p.sum(-1)[mask] if tail is not None or label_smoothing > 0 else None
-    kd = _topk_kl_per_position(log_p_top, log_p_sum, vocab_size, teacher_top_logits.flatten(0, 1)[mask], tail,
-                               1.0).mean()
+    shared = temperature == 1.0
+    log_p = F.log_softmax(logits, dim=-1) if alpha < 1 or shared else None
+    log_p_kd = log_p if shared else F.log_softmax(logits / temperature, dim=-1) if alpha > 0 else None
+    if shared:
+        picked = log_p.gather(-1, torch.cat([reference, top_ids], dim=-1))[mask]
+        log_p_reference, log_p_top = picked[:, 0], picked[:, 1:]
+    else:
+        log_p_reference = log_p.gather(-1, reference)[mask][:, 0] if log_p is not None else None
+        log_p_top = log_p_kd.gather(-1, top_ids)[mask] if log_p_kd is not None else None
+    # Σ_v log p(v): smoothed CE needs it, and at T = 1 the tail term too
+    log_p_sum = log_p.sum(-1)[mask] if (alpha < 1 and label_smoothing > 0) or (shared and tail is not None) else None
+    if alpha > 0:
+        log_p_kd_sum = log_p_sum if shared else log_p_kd.sum(-1)[mask] if tail is not None else None
+        kd = _topk_kl_per_position(log_p_top, log_p_kd_sum, vocab_size, teacher_top_logits.flatten(0, 1)[mask],
+                                   tail, temperature).mean() * temperature ** 2
+        if alpha == 1.0:
+            return kd
     ce_per_position = -(1 - label_smoothing) * log_p_reference
     if label_smoothing > 0:
         ce_per_position = ce_per_position - label_smoothing / vocab_size * log_p_sum
+    if alpha == 0.0:
+        return ce_per_position.mean()
     return alpha * kd + (1 - alpha) * ce_per_position.mean()
 
 
