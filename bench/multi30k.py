@@ -23,6 +23,7 @@ import tempfile
 import time
 from pathlib import Path
 
+import pandas as pd
 import yaml
 from sacrebleu.metrics import BLEU
 
@@ -33,6 +34,19 @@ from bench.common import GIT_ENV, PROJECT, RESULTS, clone_with_corpora, report  
 MODELS = ("teacher", "baseline", "student", "student_int8", "teacher_ct2", "baseline_ct2", "student_ct2")
 SPLITS = {"train": "train", "dev": "val", "test": "test2016"}
 CORPUS_IN_PROJECT = "corpora/multi30k-en-de"
+
+
+def training(project: Path) -> dict:
+    """Each trained model's training seconds, best step and curve (train / dev loss, dev BLEU per evaluation),
+    so that two profiles' curves can be compared without keeping their projects."""
+    summary = {}
+    for model in ("teacher", "student", "baseline"):
+        stage = "distill" if model == "student" else model
+        stage_metrics = json.loads((project / "metrics" / f"{stage}.json").read_text())
+        curve = pd.read_csv(project / "metrics" / "curves" / f"{model}.csv")
+        summary[model] = {"train_seconds": stage_metrics["train_seconds"], "best_step": stage_metrics["best_step"],
+                          "curve": curve.to_dict(orient="list")}
+    return summary
 
 
 def main() -> None:
@@ -88,7 +102,7 @@ def main() -> None:
         forward = json.loads((project / "metrics" / "teacher_translate.json").read_text())["forward"]
         student_lines = json.loads((project / "metrics" / "distill.json").read_text())["training_lines"]
         report(rows, out, profile=args.profile.name, pipeline_wall_s=round(wall), targets=targets,
-               forward_translated=forward, student_training_lines=student_lines,
+               forward_translated=forward, student_training_lines=student_lines, training=training(project),
                signatures={"bleu": metrics["student"]["bleu_signature"], "chrf": metrics["student"]["chrf_signature"],
                            "bleu_lc_13a": str(lowercased.get_signature())},
                settings=metrics["settings"])

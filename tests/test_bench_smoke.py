@@ -162,6 +162,10 @@ def test_multi30k_on_a_corpus_in_its_layout(tmp_path):
     assert all(0 <= row["bleu_lc_13a"] <= 100 for row in results["rows"])
     assert "lc" in results["signatures"]["bleu_lc_13a"] and "met" in results["targets"]
     assert 0 < results["forward_translated"]["available"] <= 150  # mono.en, forward-translated for the student
+    assert set(results["training"]) == {"teacher", "student", "baseline"}
+    for model, run in results["training"].items():  # the curves, to compare profiles without their projects
+        assert run["train_seconds"] > 0 and run["best_step"] in run["curve"]["step"], model
+        assert len(run["curve"]["dev_bleu"]) == len(run["curve"]["step"]) > 0, model
 
 
 @pytest.mark.slow
