@@ -4,7 +4,7 @@ and metrics/cls_confusion/<model>.csv (a `dvc plots` confusion matrix each).
 Rows: the KD student, its int8 forms (models/cls-student-int8 in ONNX Runtime: the one the ratios
 read; and PyTorch dynamic int8, for comparison), the hard-label student, the
 supervised upper bound, translate-test (the reverse translation model turns the German
-test into English for the English teacher) and the English teacher on German text as
+test into English, sentence by sentence, for the English teacher) and the English teacher on German text as
 it is. Each: accuracy, macro-F1, per-class precision / recall / F1 (scikit-learn),
 parameters, size, CPU texts/s at batch 1 and 32 (the same texts for every model).
 """
@@ -25,6 +25,7 @@ from xldistill.tasks.onnx_int8 import OnnxClassifier
 from xldistill.translation.engines import Engine
 from xldistill.translation.models import count_parameters, size_on_disk
 from xldistill.translation.quantize import quantize_dynamic, state_bytes
+from xldistill.translation.segments import translate_texts
 
 TEACHER = Path("models/cls-teacher")
 STUDENTS = {"student": Path("models/cls-student"), "student_hard": Path("models/cls-student-hard"),
@@ -90,8 +91,8 @@ def main() -> None:
         reverse = Engine(REVERSE, threads=cfg["threads"])
 
         def translate_test(texts: list[str], batch_size: int) -> torch.Tensor:
-            english = reverse.translate(texts, beam=cfg["beam"], batch_size=batch_size,
-                                        max_length=reverse.model.config.max_position_embeddings)
+            english = translate_texts(reverse, texts, lang=params["corpus"]["tgt_lang"], beam=cfg["beam"],
+                                      batch_size=batch_size, max_length=reverse.model.config.max_position_embeddings)
             return predict_logits(teacher, teacher_tokenizer, english, batch_size=batch_size)
 
         add("translate_test", translate_test,

@@ -5,7 +5,7 @@ Routes (classify.transfer):
 - parallel (Xu & Yang 2017): the teacher's logits on the English side of the first
   parallel_lines cleaned pairs become the targets of their German side;
 - translate_train: the translation teacher (CTranslate2) translates the English labelled
-  set; each translation keeps its English label and gets the teacher's logits;
+  set, sentence by sentence; each translation keeps its English label and gets the teacher's logits;
 - direct: a multilingual teacher labels the German side of the parallel pairs itself.
 Every line gets a hard label (the gold English label where one exists, else the teacher's
 argmax) and the teacher's logits at temperature 1. dev_lines are held out (shuffled with
@@ -28,6 +28,7 @@ from xldistill.params import load_params
 from xldistill.tasks.classification import load_classifier, predict_logits
 from xldistill.tasks.cls_io import TRANSFER, label_ids, read_labels, read_set, write_transfer
 from xldistill.translation.engines import CTranslate2Engine
+from xldistill.translation.segments import translate_texts
 
 CLEAN = Path("data/clean")
 TEACHER = Path("models/cls-teacher")
@@ -57,7 +58,8 @@ def main() -> None:
     if cfg["translate_train"]:
         train = read_set("train")
         engine = CTranslate2Engine(TRANSLATION_TEACHER, threads=2)
-        translated = engine.translate(train.texts, beam=cfg["beam"], max_length=cfg["max_length"])
+        translated = translate_texts(engine, train.texts, lang=params["corpus"]["src_lang"], beam=cfg["beam"],
+                                     max_length=cfg["max_length"])
         teacher_logits = predict_logits(teacher, tokenizer, train.texts)
         gold = label_ids(train, labels, "data/cls/train.src.tsv")
         metrics["teacher_agrees_with_english_train_labels"] = round(
