@@ -3,11 +3,13 @@ hard-label student, on the working tree's transfer data (run `dvc repro cls_tran
 
     python bench/cls_kd_sweep.py --points 0.5:1 0.9:2 1.0:2 --seeds 1234
     python bench/cls_kd_sweep.py --points hard 0.5:1 --parallel-lines 20000 3000 0 --seeds 1 2 3
+    python bench/cls_kd_sweep.py --points hard 0.5:1 --routes all parallel translate_train
 
 Each point trains the default student (classify.student) from the same initialisation on
 data/cls_transfer and scores the German test set (data/cls/test.tgt.tsv). ``hard`` is the
 hard-label student. ``--parallel-lines`` keeps only the first N lines of the parallel route (all
-translated ones stay), as a smaller `classify.transfer.parallel_lines` would. Writes bench/results/cls_kd_sweep.json.
+translated ones stay), as a smaller `classify.transfer.parallel_lines` would; ``--routes`` trains on the
+lines of one route only (what each route of the transfer buys). Writes bench/results/cls_kd_sweep.json.
 """
 
 from __future__ import annotations
@@ -35,6 +37,8 @@ def main() -> None:
     parser.add_argument("--seeds", type=int, nargs="+", default=[1234])
     parser.add_argument("--parallel-lines", type=int, nargs="+", default=[None],
                         help="transfer sets to compare: the first N parallel-route lines (default: all)")
+    parser.add_argument("--routes", nargs="+", default=["all"],
+                        help="transfer sets to compare: all, or one route (parallel, translate_train, direct)")
     parser.add_argument("--steps", type=int, help="student steps (default: classify.student.train.max_steps)")
     parser.add_argument("--project", type=Path, default=PROJECT)
     parser.add_argument("--out", type=Path, default=RESULTS / "cls_kd_sweep.json")
@@ -50,23 +54,27 @@ def main() -> None:
     gold = label_ids(test, labels, "test.tgt.tsv")
     tokenizer = classifier_tokenizer(args.project / "models" / "tokenizer", cfg["model"]["max_positions"])
     rows = []
-    for parallel_lines in args.parallel_lines:
-        train_texts, train_labels, teacher_logits = first_parallel_lines(transfer, routes, parallel_lines)
-        for point in args.points:
-            rows += sweep_point(point, args.seeds, parallel_lines, model_cfg=cfg["model"], train_cfg=train_cfg,
-                                labels=labels, tokenizer=tokenizer, train=(train_texts, train_labels, teacher_logits),
-                                dev=(dev_texts, dev_labels), test=(test.texts, gold))
+    for route in args.routes:
+        for parallel_lines in args.parallel_lines:
+            train = first_parallel_lines(transfer, routes, parallel_lines, only=None if route == "all" else route)
+            for point in args.points:
+                rows += sweep_point(point, args.seeds, parallel_lines, model_cfg=cfg["model"], train_cfg=train_cfg,
+                                    labels=labels, tokenizer=tokenizer, train=train, dev=(dev_texts, dev_labels),
+                                    test=(test.texts, gold), route=route)
     report(rows, args.out, steps=train_cfg["max_steps"], seeds=args.seeds, test_texts=len(gold))
 
 
-def first_parallel_lines(transfer, routes: list[str], limit: int | None):
-    """The transfer set with only the first `limit` lines of the parallel route (None: all)."""
+def first_parallel_lines(transfer, routes: list[str], limit: int | None, only: str | None = None):
+    """The transfer set with only the first `limit` lines of the parallel route (None: all), and only the
+    lines of route `only` (None: every route)."""
     texts, labels, logits = transfer
-    if limit is None:
+    if limit is None and only is None:
         return texts, labels, logits
     keep, seen = [], 0
     for i, route in enumerate(routes):
-        if route == "parallel":
+        if only is not None and route != only:
+            continue
+        if route == "parallel" and limit is not None:
             seen += 1
             if seen > limit:
                 continue
@@ -75,7 +83,7 @@ def first_parallel_lines(transfer, routes: list[str], limit: int | None):
 
 
 def sweep_point(point: str, seeds: list[int], parallel_lines, *, model_cfg, train_cfg, labels, tokenizer, train, dev,
-                test) -> list[dict]:
+                test, route: str = "all") -> list[dict]:
     train_texts, train_labels, teacher_logits = train
     rows, accuracies = [], []
     for seed in seeds:
@@ -92,12 +100,12 @@ def sweep_point(point: str, seeds: list[int], parallel_lines, *, model_cfg, trai
         predicted = predict_logits(model, tokenizer, test_texts).argmax(-1).tolist()
         accuracy = round(100 * sum(p == g for p, g in zip(predicted, gold)) / len(gold), 2)
         accuracies.append(accuracy)
-        rows.append({"parallel_lines": parallel_lines, "train_lines": len(train_texts), "point": point,
+        rows.append({"route": route, "parallel_lines": parallel_lines, "train_lines": len(train_texts), "point": point,
                      "alpha": alpha if kd else None, "temperature": temperature if kd else None, "seed": seed,
                      "transfer_dev_accuracy": result.best_dev_score, "german_test_accuracy": accuracy})
         print(rows[-1], file=sys.stderr, flush=True)
     if len(seeds) > 1:
-        rows.append({"parallel_lines": parallel_lines, "train_lines": len(train_texts), "point": point,
+        rows.append({"route": route, "parallel_lines": parallel_lines, "train_lines": len(train_texts), "point": point,
                      "seed": "mean", "german_test_accuracy": round(statistics.mean(accuracies), 2)})
     return rows
 

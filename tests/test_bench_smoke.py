@@ -107,8 +107,9 @@ def test_seeds(tmp_path):
 @pytest.mark.slow
 def test_cls_kd_sweep(tiny_pipeline, tmp_path):
     results = bench("cls_kd_sweep.py", "--project", tiny_pipeline, "--points", "hard", "0.5:2", "--steps", 3,
-                    "--seeds", 1, 2, "--parallel-lines", 50, "--out", tmp_path / "k.json")
-    rows = results["rows"]
+                    "--seeds", 1, 2, "--parallel-lines", 50, "--routes", "all", "translate_train",
+                    "--out", tmp_path / "k.json")
+    rows, by_route = results["rows"][:6], results["rows"][6:]
     assert [(row["point"], row["seed"]) for row in rows] == [("hard", 1), ("hard", 2), ("hard", "mean"),
                                                             ("0.5:2", 1), ("0.5:2", 2), ("0.5:2", "mean")]
     assert all(0 <= row["german_test_accuracy"] <= 100 for row in rows)
@@ -118,6 +119,9 @@ def test_cls_kd_sweep(tiny_pipeline, tmp_path):
     routes = (tiny_pipeline / "data" / "cls_transfer" / "train.route").read_text().split()
     assert routes.count("parallel") > 50
     assert {row["train_lines"] for row in rows} == {50 + routes.count("translate_train")}
+    # --routes translate_train: the translated English train texts alone
+    assert {row["route"] for row in by_route} == {"translate_train"} and len(by_route) == 6
+    assert {row["train_lines"] for row in by_route} == {routes.count("translate_train")}
 
 
 def test_cls_encoder(setup, tmp_path):

@@ -2,7 +2,7 @@
 
 The pipeline's translation models are trained on sentence pairs and see at most
 ``max_positions`` pieces: a 150-word review given whole comes back as the translation of its
-first hundred pieces. ``translate_texts`` splits each text into sentences (pysbd's rules for
+first ``max_positions`` (128) pieces. ``translate_texts`` splits each text into sentences (pysbd's rules for
 the language), cuts any sentence still longer than ``max_words`` words into chunks, translates
 every piece in one call and joins each text's pieces again. A one-sentence text (single-spaced,
 at most ``max_words`` words) is one piece, so sentence-sized inputs translate exactly as whole.
