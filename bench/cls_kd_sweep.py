@@ -56,7 +56,7 @@ def main() -> None:
     rows = []
     for route in args.routes:
         for parallel_lines in args.parallel_lines:
-            train = first_parallel_lines(transfer, routes, parallel_lines, only=None if route == "all" else route)
+            train = transfer_subset(transfer, routes, parallel_lines, only=None if route == "all" else route)
             for point in args.points:
                 rows += sweep_point(point, args.seeds, parallel_lines, model_cfg=cfg["model"], train_cfg=train_cfg,
                                     labels=labels, tokenizer=tokenizer, train=train, dev=(dev_texts, dev_labels),
@@ -64,7 +64,7 @@ def main() -> None:
     report(rows, args.out, steps=train_cfg["max_steps"], seeds=args.seeds, test_texts=len(gold))
 
 
-def first_parallel_lines(transfer, routes: list[str], limit: int | None, only: str | None = None):
+def transfer_subset(transfer, routes: list[str], limit: int | None, only: str | None = None):
     """The transfer set with only the first `limit` lines of the parallel route (None: all), and only the
     lines of route `only` (None: every route)."""
     texts, labels, logits = transfer

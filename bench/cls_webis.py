@@ -12,11 +12,12 @@ pipeline's two translation models on the news pairs for N steps each (backtransl
 whose synthetic pairs come from the German train reviews' sentences without their labels, and the
 English→German teacher), which adds translate-train (the English train reviews translated, sentence by
 sentence, keep their labels) and the translate-test row; without it there are neither. The German train
-reviews' labels train only the supervised upper bound. Beside every classifier's German test accuracy it measures what the gap to the published
-83.95 % (Xu & Yang 2017) is made of: the English teacher on English test reviews (what it knows), its
-confidence on the news bridge against reviews (what its soft labels carry there), and how many of the German
-test reviews' words the bridge's German side contains against German reviews (what the student can have
-learnt). Writes bench/results/cls_webis.json.
+reviews' labels train only the supervised upper bound. Beside every classifier's German test accuracy it
+measures what the gap to the published 83.95 % (Xu & Yang 2017) is made of: the English teacher on English
+test reviews (what it knows), its confidence on the news bridge against reviews (what its soft labels carry
+there), how many of the German test reviews' words the bridge's German side contains against German reviews
+(what the student can have learnt) and, with translation models, their BLEU on news and what translate-test
+keeps of the teacher's accuracy (their quality on review text). Writes bench/results/cls_webis.json.
 """
 
 from __future__ import annotations
