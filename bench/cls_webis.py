@@ -174,17 +174,16 @@ def main() -> None:
         clone_with_corpora(project, {f"corpora/{name}": args.corpora / name for name in CORPORA})
         params = profile(args.steps, Path("corpora"), args.translation_steps)
         (project / "params.yaml").write_text(yaml.safe_dump(params, sort_keys=False))
+        webis = project / "corpora" / "webis-cls-10"
+        german_reviews = read_tsv(webis / "de" / "books.train.txt")
         stages = STAGES
         if args.translation_steps:
-            write_review_sentences(read_tsv(args.corpora / "webis-cls-10" / "de" / "books.train.txt").texts,
-                                   project / "corpora" / MONO)
+            write_review_sentences(german_reviews.texts, project / "corpora" / MONO)
             stages = STAGES[:3] + TRANSLATION_STAGES + STAGES[3:]
         seconds = run_stages(project, stages)
         metrics = json.loads((project / "metrics" / "cls_evaluate.json").read_text())
-        webis = project / "corpora" / "webis-cls-10"
         german_test = read_tsv(webis / "de" / "books.test.txt").texts
         bridge = word_counts((project / "data" / "clean" / "train.tgt").read_text().splitlines())
-        german_reviews = read_tsv(webis / "de" / "books.train.txt")
         measured = {
             **english_teacher(project, webis / "en" / "books.test.txt"),
             **teacher_confidence(project),
