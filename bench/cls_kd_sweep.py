@@ -4,12 +4,15 @@ hard-label student, on the working tree's transfer data (run `dvc repro cls_tran
     python bench/cls_kd_sweep.py --points 0.5:1 0.9:2 1.0:2 --seeds 1234
     python bench/cls_kd_sweep.py --points hard 0.5:1 --parallel-lines 20000 3000 0 --seeds 1 2 3
     python bench/cls_kd_sweep.py --points hard 0.5:1 --routes all parallel translate_train
+    python bench/cls_kd_sweep.py --points hard 0.5:1 --hidden 64 48 32
 
 Each point trains the default student (classify.student) from the same initialisation on
 data/cls_transfer and scores the German test set (data/cls/test.tgt.tsv). ``hard`` is the
 hard-label student. ``--parallel-lines`` keeps only the first N lines of the parallel route (all
 translated ones stay), as a smaller `classify.transfer.parallel_lines` would; ``--routes`` trains on the
-lines of one route only (what each route of the transfer buys). Writes bench/results/cls_kd_sweep.json.
+lines of one route only (what each route of the transfer buys); ``--hidden`` trains narrower or wider
+students (feed-forward 4× the width; each row gives its parameters and the teacher's over them).
+Writes bench/results/cls_kd_sweep.json.
 """
 
 from __future__ import annotations
@@ -25,7 +28,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from bench.common import PROJECT, RESULTS, report  # noqa: E402
 from xldistill.params import load_params  # noqa: E402
 from xldistill.tasks.classification import (build_classifier, classifier_tokenizer, distillation_loss,  # noqa: E402
-                                            predict_logits, train_classifier)
+                                            load_classifier, predict_logits, train_classifier)
+from xldistill.translation.models import count_parameters  # noqa: E402
 from xldistill.tasks.cls_io import label_ids, read_labels, read_set, read_transfer  # noqa: E402
 from xldistill.training.trainer import seed_everything  # noqa: E402
 
@@ -39,6 +43,8 @@ def main() -> None:
                         help="transfer sets to compare: the first N parallel-route lines (default: all)")
     parser.add_argument("--routes", nargs="+", default=["all"],
                         help="transfer sets to compare: all, or one route (parallel, translate_train, direct)")
+    parser.add_argument("--hidden", type=int, nargs="+", default=[None],
+                        help="student widths to compare (default: classify.student.model.hidden)")
     parser.add_argument("--steps", type=int, help="student steps (default: classify.student.train.max_steps)")
     parser.add_argument("--project", type=Path, default=PROJECT)
     parser.add_argument("--out", type=Path, default=RESULTS / "cls_kd_sweep.json")
@@ -53,15 +59,19 @@ def main() -> None:
     test = read_set("test", args.project / "data" / "cls")
     gold = label_ids(test, labels, "test.tgt.tsv")
     tokenizer = classifier_tokenizer(args.project / "models" / "tokenizer", cfg["model"]["max_positions"])
+    teacher_params = count_parameters(load_classifier(args.project / "models" / "cls-teacher")[0])
     rows = []
     for route in args.routes:
         for parallel_lines in args.parallel_lines:
             train = transfer_subset(transfer, routes, parallel_lines, only=None if route == "all" else route)
-            for point in args.points:
-                rows += sweep_point(point, args.seeds, parallel_lines, model_cfg=cfg["model"], train_cfg=train_cfg,
-                                    labels=labels, tokenizer=tokenizer, train=train, dev=(dev_texts, dev_labels),
-                                    test=(test.texts, gold), route=route)
-    report(rows, args.out, steps=train_cfg["max_steps"], seeds=args.seeds, test_texts=len(gold))
+            for hidden in args.hidden:
+                model_cfg = cfg["model"] if hidden is None else dict(cfg["model"], hidden=hidden, ffn_dim=4 * hidden)
+                for point in args.points:
+                    rows += sweep_point(point, args.seeds, parallel_lines, model_cfg=model_cfg, train_cfg=train_cfg,
+                                        labels=labels, tokenizer=tokenizer, train=train, dev=(dev_texts, dev_labels),
+                                        test=(test.texts, gold), route=route, teacher_params=teacher_params)
+    report(rows, args.out, steps=train_cfg["max_steps"], seeds=args.seeds, test_texts=len(gold),
+           teacher_params=teacher_params)
 
 
 def transfer_subset(transfer, routes: list[str], limit: int | None, only: str | None = None):
@@ -83,7 +93,7 @@ def transfer_subset(transfer, routes: list[str], limit: int | None, only: str | 
 
 
 def sweep_point(point: str, seeds: list[int], parallel_lines, *, model_cfg, train_cfg, labels, tokenizer, train, dev,
-                test, route: str = "all") -> list[dict]:
+                test, route: str = "all", teacher_params: int) -> list[dict]:
     train_texts, train_labels, teacher_logits = train
     rows, accuracies = [], []
     for seed in seeds:
@@ -100,12 +110,14 @@ def sweep_point(point: str, seeds: list[int], parallel_lines, *, model_cfg, trai
         predicted = predict_logits(model, tokenizer, test_texts).argmax(-1).tolist()
         accuracy = round(100 * sum(p == g for p, g in zip(predicted, gold)) / len(gold), 2)
         accuracies.append(accuracy)
-        rows.append({"route": route, "parallel_lines": parallel_lines, "train_lines": len(train_texts), "point": point,
+        size = {"hidden": model_cfg["hidden"], "params": count_parameters(model),
+                "teacher_over_student_params": round(teacher_params / count_parameters(model), 2)}
+        rows.append({"route": route, "parallel_lines": parallel_lines, "train_lines": len(train_texts), **size, "point": point,
                      "alpha": alpha if kd else None, "temperature": temperature if kd else None, "seed": seed,
                      "transfer_dev_accuracy": result.best_dev_score, "german_test_accuracy": accuracy})
         print(rows[-1], file=sys.stderr, flush=True)
     if len(seeds) > 1:
-        rows.append({"route": route, "parallel_lines": parallel_lines, "train_lines": len(train_texts), "point": point,
+        rows.append({"route": route, "parallel_lines": parallel_lines, "train_lines": len(train_texts), **size, "point": point,
                      "seed": "mean", "german_test_accuracy": round(statistics.mean(accuracies), 2)})
     return rows
 

@@ -42,7 +42,7 @@ from bench.common import PROJECT, RESULTS, SHARED_CORPORA, clone_with_corpora, r
 CORPORA = ("news-en-de", "webis-cls-10")
 STAGES = ["download", "clean", "vocab", "cls_data", "cls_teacher", "cls_transfer", "cls_student kd",
           "cls_student hard", "cls_student supervised", "cls_quantize", "cls_evaluate"]
-TRANSLATION_STAGES = ["backtranslate", "teacher", "quantize_teacher"]  # after vocab
+TRANSLATION_STAGES = ["backtranslate", "quantize_reverse", "teacher", "quantize_teacher"]  # after vocab
 MONO = "webis-unlabelled/books.train.de"  # in the clone's corpora/: German review sentences, no labels
 LABEL_MAP = [{"from": "0", "to": "negative"}, {"from": "1", "to": "positive"}]
 WORD = re.compile(r"\w+")

@@ -3,9 +3,9 @@ and metrics/cls_confusion/<model>.csv (a `dvc plots` confusion matrix each).
 
 Rows: the KD student, its int8 forms (models/cls-student-int8 in ONNX Runtime: the one the ratios
 read; and PyTorch dynamic int8, for comparison), the hard-label student, the
-supervised upper bound, translate-test (the reverse translation model turns the German
-test into English, sentence by sentence, for the English teacher) and the English teacher on German text as
-it is. Each: accuracy, macro-F1, per-class precision / recall / F1 (scikit-learn),
+supervised upper bound, translate-test (the reverse translation model, in CTranslate2 as
+models/reverse-ct2, turns the German test into English, sentence by sentence, for the English teacher) and
+the English teacher on German text as it is. Each: accuracy, macro-F1, per-class precision / recall / F1 (scikit-learn),
 parameters, size, CPU texts/s at batch 1 and 32 (the same texts for every model).
 """
 
@@ -22,8 +22,8 @@ from xldistill.params import load_params
 from xldistill.tasks.classification import items_per_second, load_classifier, predict_logits
 from xldistill.tasks.cls_io import label_ids, read_labels, read_set
 from xldistill.tasks.onnx_int8 import OnnxClassifier
-from xldistill.translation.engines import Engine
-from xldistill.translation.models import count_parameters, size_on_disk
+from xldistill.translation.engines import CTranslate2Engine
+from xldistill.translation.models import count_parameters, load_marian, size_on_disk
 from xldistill.translation.quantize import quantize_dynamic, state_bytes
 from xldistill.translation.segments import translate_texts
 
@@ -31,7 +31,8 @@ TEACHER = Path("models/cls-teacher")
 STUDENTS = {"student": Path("models/cls-student"), "student_hard": Path("models/cls-student-hard"),
             "supervised": Path("models/cls-supervised")}
 STUDENT_INT8 = Path("models/cls-student-int8")
-REVERSE = Path("models/reverse")
+REVERSE = Path("models/reverse")  # its parameter count
+REVERSE_CT2 = Path("models/reverse-ct2")  # the engine translate-test runs
 METRICS = Path("metrics/cls_evaluate.json")
 CONFUSION = Path("metrics/cls_confusion")
 
@@ -85,19 +86,21 @@ def main() -> None:
                 size_bytes=state_bytes(torch_int8), extra={"engine": "torch int8 (dynamic, Linear layers)"})
     add("teacher_on_german", classifier(teacher, teacher_tokenizer), params_count=count_parameters(teacher),
         size_bytes=size_on_disk(TEACHER))
-    if (REVERSE / "SKIPPED").exists() or not REVERSE.exists():
+    if (REVERSE_CT2 / "SKIPPED").exists() or not REVERSE_CT2.exists():  # the latter: bench/cls_webis.py
         results["translate_test"] = {"skipped": "no reverse translation model (backtranslate.synthetic_share 0)"}
     else:
-        reverse = Engine(REVERSE, threads=cfg["threads"])
+        reverse = CTranslate2Engine(REVERSE_CT2, threads=cfg["threads"])
 
         def translate_test(texts: list[str], batch_size: int) -> torch.Tensor:
             english = translate_texts(reverse, texts, lang=params["corpus"]["tgt_lang"], beam=cfg["beam"],
-                                      batch_size=batch_size, max_length=reverse.model.config.max_position_embeddings)
+                                      batch_size=batch_size, max_length=reverse.max_positions)
             return predict_logits(teacher, teacher_tokenizer, english, batch_size=batch_size)
 
+        # a converted model counts the parameters it was trained with (as the evaluate stage does)
         add("translate_test", translate_test,
-            params_count=count_parameters(teacher) + reverse.parameters(),
-            size_bytes=size_on_disk(TEACHER) + size_on_disk(REVERSE))
+            params_count=count_parameters(teacher) + count_parameters(load_marian(REVERSE)),
+            size_bytes=size_on_disk(TEACHER) + size_on_disk(REVERSE_CT2),
+            extra={"engine": "reverse model in CTranslate2 (models/reverse-ct2), teacher in PyTorch"})
     results["ratios"] = ratios(results)
     with atomic_dir(CONFUSION) as out:
         for name, predicted in predictions.items():

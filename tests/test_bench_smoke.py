@@ -122,6 +122,13 @@ def test_cls_kd_sweep(tiny_pipeline, tmp_path):
     # --routes translate_train: the translated English train texts alone
     assert {row["route"] for row in by_route} == {"translate_train"} and len(by_route) == 6
     assert {row["train_lines"] for row in by_route} == {routes.count("translate_train")}
+    # --hidden: narrower students, their parameters against the teacher's
+    narrow = bench("cls_kd_sweep.py", "--project", tiny_pipeline, "--points", "hard", "--steps", 1, "--hidden", 16, 8,
+                   "--out", tmp_path / "w.json")
+    widths = narrow["rows"]
+    assert [row["hidden"] for row in widths] == [16, 8] and widths[0]["params"] > widths[1]["params"]
+    assert all(row["teacher_over_student_params"] == round(narrow["teacher_params"] / row["params"], 2)
+               for row in widths)
 
 
 def test_cls_encoder(setup, tmp_path):
@@ -191,6 +198,20 @@ def test_cls_onnx(tiny_pipeline, tmp_path):
     # the exported student classifies as the PyTorch one does (same weights, float32; an untrained tiny
     # model's near-tied logits may flip a text or two between the two runtimes' arithmetic)
     assert abs(rows["student, ONNX Runtime fp32"]["accuracy"] - rows["student, PyTorch fp32"]["accuracy"]) <= 5
+    assert all(row["texts_per_s_batch1"] > 0 and row["texts_per_s_batch32"] > 0 for row in rows.values())
+
+
+@pytest.mark.slow
+def test_cls_translate_test(tiny_pipeline, tmp_path):
+    results = bench("cls_translate_test.py", "--project", tiny_pipeline, "--speed-texts", 4,
+                    "--out", tmp_path / "t.json")
+    rows = {row["engine"]: row for row in results["rows"]}
+    assert set(rows) == {"transformers fp32", "CTranslate2 float32", "CTranslate2 int8"} and results["texts"] == 40
+    assert rows["transformers fp32"]["same_translation_as_transformers"] == 100
+    # float32 CTranslate2 runs the very model transformers runs (bench/engine_parity.py): the same English but
+    # where a tiny model's beam hypotheses tie within the two runtimes' arithmetic
+    assert rows["CTranslate2 float32"]["same_translation_as_transformers"] >= 95
+    assert abs(rows["CTranslate2 float32"]["accuracy"] - rows["transformers fp32"]["accuracy"]) <= 5
     assert all(row["texts_per_s_batch1"] > 0 and row["texts_per_s_batch32"] > 0 for row in rows.values())
 
 

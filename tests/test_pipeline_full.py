@@ -151,6 +151,9 @@ def test_the_classification_branch_scores_every_classifier_on_german(project):
     assert metrics["student_int8"]["engine"].startswith("onnxruntime int8")
     assert metrics["student_int8"]["size_bytes"] == (project / "models/cls-student-int8/model.onnx").stat().st_size
     assert metrics["student_int8"]["size_bytes"] < metrics["student"]["size_bytes"] / 2
+    # translate-test runs the reverse model that quantize_reverse converted to CTranslate2
+    assert "CTranslate2" in metrics["translate_test"]["engine"]
+    assert (project / "models/reverse-ct2/model.bin").is_file()
     ratios = metrics["ratios"]
     assert ratios["int8_accuracy_loss"] == round(metrics["student"]["accuracy"] - metrics["student_int8"]["accuracy"], 2)
     assert ratios["student_minus_hard_accuracy"] == round(metrics["student"]["accuracy"]
