@@ -5,6 +5,7 @@ hard-label student, on the working tree's transfer data (run `dvc repro cls_tran
     python bench/cls_kd_sweep.py --points hard 0.5:1 --parallel-lines 20000 3000 0 --seeds 1 2 3
     python bench/cls_kd_sweep.py --points hard 0.5:1 --routes all parallel translate_train
     python bench/cls_kd_sweep.py --points hard 0.5:1 --hidden 64 48 32
+    python bench/cls_kd_sweep.py --points hard 0.5:1 --seeds 1 2 3 --schedule cosine
 
 Each point trains the default student (classify.student) from the same initialisation on
 data/cls_transfer and scores the German test set (data/cls/test.tgt.tsv). ``hard`` is the
@@ -46,12 +47,15 @@ def main() -> None:
     parser.add_argument("--hidden", type=int, nargs="+", default=[None],
                         help="student widths to compare (default: classify.student.model.hidden)")
     parser.add_argument("--steps", type=int, help="student steps (default: classify.student.train.max_steps)")
+    parser.add_argument("--schedule", choices=("inverse_sqrt", "cosine"),
+                        help="the students' learning-rate schedule (default: classify.student.train.schedule)")
     parser.add_argument("--project", type=Path, default=PROJECT)
     parser.add_argument("--out", type=Path, default=RESULTS / "cls_kd_sweep.json")
     args = parser.parse_args()
     params = load_params(args.project / "params.yaml")
     cfg = params["classify"]["student"]
-    train_cfg = dict(cfg["train"], max_steps=args.steps or cfg["train"]["max_steps"])
+    train_cfg = dict(cfg["train"], max_steps=args.steps or cfg["train"]["max_steps"],
+                     schedule=args.schedule or cfg["train"]["schedule"])
     labels = read_labels(args.project / "data" / "cls")
     transfer = read_transfer("train", labels, args.project / "data" / "cls_transfer")
     routes = (args.project / "data" / "cls_transfer" / "train.route").read_text().split()
@@ -70,7 +74,8 @@ def main() -> None:
                     rows += sweep_point(point, args.seeds, parallel_lines, model_cfg=model_cfg, train_cfg=train_cfg,
                                         labels=labels, tokenizer=tokenizer, train=train, dev=(dev_texts, dev_labels),
                                         test=(test.texts, gold), route=route, teacher_params=teacher_params)
-    report(rows, args.out, steps=train_cfg["max_steps"], seeds=args.seeds, test_texts=len(gold),
+    report(rows, args.out, steps=train_cfg["max_steps"], schedule=train_cfg["schedule"], seeds=args.seeds,
+           test_texts=len(gold),
            teacher_params=teacher_params)
 
 

@@ -105,10 +105,31 @@ def test_seeds(tmp_path):
 
 
 @pytest.mark.slow
+def test_variant_seeds(tmp_path):
+    from conftest import tiny_params, write_params
+
+    write_params(tmp_path, tiny_params())
+    args = ("variant_seeds.py", "--seeds", 5, "--params", tmp_path / "params.yaml", "--workdir", tmp_path / "clones",
+            "--variant", "t1", "temp=1", "--variant", "t3", "temp=3")
+    results = bench(*args, "--out", tmp_path / "v.json")
+    rows = {row["variant"]: row for row in results["rows"]}
+    assert set(rows) == {"t1", "t3"} and all(row["seed"] == 5 for row in rows.values())
+    assert rows["t1"]["teacher"] == rows["t3"]["teacher"] and rows["t1"]["baseline"] == rows["t3"]["baseline"]
+    assert all(row["kd_gain"] == round(row["student"] - row["baseline"], 2) for row in rows.values())
+    assert results["summary"]["t3"]["kd_gain_min"] == rows["t3"]["kd_gain"] and results["variants"]["t3"] == ["temp=3"]
+    assert not (tmp_path / "clones" / "seed-5" / "models" / "student-ct2").exists()  # up to the students only
+    # the kept clone: every variant comes back from DVC's run cache, the same numbers
+    again = bench(*args, "--out", tmp_path / "w.json")
+    strip = lambda row: {k: v for k, v in row.items() if k != "repro_s"}  # noqa: E731
+    assert [strip(row) for row in again["rows"]] == [strip(row) for row in results["rows"]]
+
+
+@pytest.mark.slow
 def test_cls_kd_sweep(tiny_pipeline, tmp_path):
     results = bench("cls_kd_sweep.py", "--project", tiny_pipeline, "--points", "hard", "0.5:2", "--steps", 3,
                     "--seeds", 1, 2, "--parallel-lines", 50, "--routes", "all", "translate_train",
-                    "--out", tmp_path / "k.json")
+                    "--schedule", "cosine", "--out", tmp_path / "k.json")
+    assert results["schedule"] == "cosine" and results["steps"] == 3
     rows, by_route = results["rows"][:6], results["rows"][6:]
     assert [(row["point"], row["seed"]) for row in rows] == [("hard", 1), ("hard", 2), ("hard", "mean"),
                                                             ("0.5:2", 1), ("0.5:2", 2), ("0.5:2", "mean")]

@@ -174,3 +174,17 @@ def test_checkpoint_averaging_averages_the_last_checkpoints_and_survives_a_resum
     resumed, resumed_result = run(tokenizer, corpus, tmp_path / "b", cfg)
     assert resumed_result.resumed_from == 8 and resumed_result.average == result.average
     assert same_weights(final, weights(resumed))
+
+
+@pytest.mark.parametrize("schedule", ["inverse_sqrt", "cosine"])
+def test_learning_rate_schedules(schedule):
+    from xldistill.training.trainer import lr_lambda
+
+    factor = lr_lambda(schedule, warmup=100, max_steps=1000)
+    assert factor(50) == pytest.approx(0.5) and factor(100) == pytest.approx(1.0)  # linear warm-up to the peak
+    after = [factor(step) for step in range(100, 1001)]
+    assert all(a >= b for a, b in zip(after, after[1:]))  # never rises after the warm-up
+    if schedule == "cosine":  # the defaults' (bench/README.md table 20): half way down at mid-decay, 0 at the end
+        assert factor(550) == pytest.approx(0.5) and factor(1000) == pytest.approx(0.0, abs=1e-12)
+    else:  # warmup / step: still a third of the peak at step 900
+        assert factor(900) == pytest.approx(1 / 3)
