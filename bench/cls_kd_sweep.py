@@ -75,8 +75,7 @@ def main() -> None:
                                         labels=labels, tokenizer=tokenizer, train=train, dev=(dev_texts, dev_labels),
                                         test=(test.texts, gold), route=route, teacher_params=teacher_params)
     report(rows, args.out, steps=train_cfg["max_steps"], schedule=train_cfg["schedule"], seeds=args.seeds,
-           test_texts=len(gold),
-           teacher_params=teacher_params)
+           test_texts=len(gold), teacher_params=teacher_params)
 
 
 def transfer_subset(transfer, routes: list[str], limit: int | None, only: str | None = None):

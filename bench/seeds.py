@@ -17,6 +17,7 @@ seeds are the figures to quote. Writes bench/results/seeds.json.
 from __future__ import annotations
 
 import argparse
+import copy
 import json
 import statistics
 import subprocess
@@ -38,6 +39,16 @@ def set_param(params: dict, dotted: str, value) -> None:
     for key in parents:
         node = node[key]
     node[last] = value
+
+
+def write_params(project: Path, base: dict, seed: int, overrides: list[str]) -> None:
+    """``project``'s params.yaml: ``base`` with the seed and each ``key=value`` override (values read as YAML)."""
+    params = copy.deepcopy(base)
+    params["seed"] = seed
+    for override in overrides:
+        key, value = override.split("=", 1)
+        set_param(params, key, yaml.safe_load(value))
+    (project / "params.yaml").write_text(yaml.safe_dump(params, sort_keys=False))
 
 
 def last_climb(curve: Path) -> float:
@@ -69,12 +80,7 @@ def main() -> None:
         with tempfile.TemporaryDirectory(prefix="xldistill-seed-") as tmp:
             project = Path(tmp) / "project"
             subprocess.run(["git", "clone", "-q", str(PROJECT), str(project)], check=True)
-            params = yaml.safe_load((args.params or project / "params.yaml").read_text())
-            params["seed"] = seed
-            for override in args.set:
-                key, value = override.split("=", 1)
-                set_param(params, key, yaml.safe_load(value))
-            (project / "params.yaml").write_text(yaml.safe_dump(params, sort_keys=False))
+            write_params(project, yaml.safe_load((args.params or project / "params.yaml").read_text()), seed, args.set)
             started = time.perf_counter()
             subprocess.run(["dvc", "repro"], cwd=project, check=True, env=GIT_ENV, stdout=subprocess.DEVNULL)
             wall = time.perf_counter() - started

@@ -29,8 +29,8 @@ import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.common import GIT_ENV, PROJECT, RESULTS, report  # noqa: E402
-from bench.seeds import last_climb, set_param  # noqa: E402
+from bench.common import GIT_ENV, RESULTS, clone_with_corpora, report  # noqa: E402
+from bench.seeds import last_climb, write_params  # noqa: E402
 
 # bench/README.md table 20: the learning-rate schedule of the teacher and of the two students.
 SCHEDULES = {
@@ -38,15 +38,6 @@ SCHEDULES = {
     "students_cosine": ["teacher.train.schedule=inverse_sqrt", "distill.train.schedule=cosine"],
     "cosine": ["teacher.train.schedule=cosine", "distill.train.schedule=cosine"],
 }
-
-
-def write_params(project: Path, base: dict, seed: int, overrides: list[str]) -> None:
-    params = json.loads(json.dumps(base))  # a deep copy
-    params["seed"] = seed
-    for override in overrides:
-        key, value = override.split("=", 1)
-        set_param(params, key, yaml.safe_load(value))
-    (project / "params.yaml").write_text(yaml.safe_dump(params, sort_keys=False))
 
 
 def variant_row(project: Path) -> dict:
@@ -79,8 +70,7 @@ def main() -> None:
     rows = []
     for seed in args.seeds:
         project = args.workdir / f"seed-{seed}"
-        if not (project / ".git").exists():
-            subprocess.run(["git", "clone", "-q", str(PROJECT), str(project)], check=True)
+        clone_with_corpora(project, {})  # a clone, or the kept one
         committed = args.params.read_text() if args.params else subprocess.run(
             ["git", "show", "HEAD:params.yaml"], cwd=project, check=True, capture_output=True, text=True).stdout
         base = yaml.safe_load(committed)
