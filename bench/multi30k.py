@@ -2,6 +2,7 @@
 
     python bench/multi30k.py                                       # CPU profile
     python bench/multi30k.py --profile bench/profiles/multi30k-gpu.yaml
+    python bench/multi30k.py --set teacher.train.schedule=cosine --set distill.train.schedule=cosine
 
 Clones the committed project into a temporary folder, brings the corpus into its
 corpora/ with `dvc add` (never into this repo), points the profile's `local` source
@@ -30,6 +31,7 @@ from sacrebleu.metrics import BLEU
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.common import GIT_ENV, PROJECT, RESULTS, clone_with_corpora, report  # noqa: E402
+from bench.seeds import set_param  # noqa: E402
 
 MODELS = ("teacher", "baseline", "student", "student_int8", "teacher_ct2", "baseline_ct2", "student_ct2")
 SPLITS = {"train": "train", "dev": "val", "test": "test2016"}
@@ -53,6 +55,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--profile", type=Path, default=PROJECT / "bench" / "profiles" / "multi30k-cpu.yaml")
     parser.add_argument("--corpus", type=Path, default=PROJECT.parent / "shared" / "corpora" / "multi30k-en-de")
+    parser.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
+                        help="override a profile key (value read as YAML), e.g. distill.train.schedule=cosine")
     parser.add_argument("--out", type=Path)
     parser.add_argument("--keep", type=Path, help="run in this folder and keep it (for `dvc exp run` afterwards); "
                         "a folder kept from an earlier run reruns only what changed, and the wall time says so")
@@ -62,6 +66,9 @@ def main() -> None:
         raise SystemExit(f"{args.corpus}: no Multi30k here (train.en, val.en, test2016.en and the .de files)")
 
     params = yaml.safe_load(args.profile.read_text())
+    for override in args.set:
+        key, value = override.split("=", 1)
+        set_param(params, key, yaml.safe_load(value))
     # A profile sets what it changes for translation; the other sections (classify) keep the defaults.
     for section, value in yaml.safe_load((PROJECT / "params.yaml").read_text()).items():
         params.setdefault(section, value)
@@ -101,7 +108,7 @@ def main() -> None:
                            "cold dvc repro <= 100 min": wall <= 6000}}
         forward = json.loads((project / "metrics" / "teacher_translate.json").read_text())["forward"]
         student_lines = json.loads((project / "metrics" / "distill.json").read_text())["training_lines"]
-        report(rows, out, profile=args.profile.name, pipeline_wall_s=round(wall), targets=targets,
+        report(rows, out, profile=args.profile.name, overrides=args.set, pipeline_wall_s=round(wall), targets=targets,
                forward_translated=forward, student_training_lines=student_lines, training=training(project),
                signatures={"bleu": metrics["student"]["bleu_signature"], "chrf": metrics["student"]["chrf_signature"],
                            "bleu_lc_13a": str(lowercased.get_signature())},

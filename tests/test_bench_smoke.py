@@ -188,7 +188,7 @@ def test_multi30k_on_a_corpus_in_its_layout(tmp_path):
     profile = tiny_params(source="local")
     write_params(tmp_path, profile)
     results = bench("multi30k.py", "--profile", tmp_path / "params.yaml", "--corpus", layout,
-                    "--out", tmp_path / "m.json")
+                    "--set", "distill.train.schedule=inverse_sqrt", "--out", tmp_path / "m.json")
     assert [row["model"] for row in results["rows"]] == ["teacher", "baseline", "student", "student_int8",
                                                          "teacher_ct2", "baseline_ct2", "student_ct2"]
     assert all(0 <= row["bleu_lc_13a"] <= 100 for row in results["rows"])
@@ -198,6 +198,9 @@ def test_multi30k_on_a_corpus_in_its_layout(tmp_path):
     for model, run in results["training"].items():  # the curves, to compare profiles without their projects
         assert run["train_seconds"] > 0 and run["best_step"] in run["curve"]["step"], model
         assert len(run["curve"]["dev_bleu"]) == len(run["curve"]["step"]) > 0, model
+    # --set reached the run: the tiny profile's cosine would end the students at learning rate 0
+    assert results["overrides"] == ["distill.train.schedule=inverse_sqrt"]
+    assert float(results["training"]["baseline"]["curve"]["lr"][-1]) > 0
 
 
 @pytest.mark.slow
