@@ -144,6 +144,32 @@ def test_saved_model_loads_with_plain_transformers(setup, tmp_path):
     assert readme_snippet_output(tmp_path / "m", sources) == translate(model, tokenizer, sources, beam=2, max_length=48)
 
 
+def test_select_keeps_the_checkpoint_its_criterion_picks(setup, tmp_path):
+    """score: the best greedy dev BLEU; loss: the lowest dev loss; last: the final step (first of ties),
+    and the model ends up holding exactly that step's weights."""
+    import csv
+    _, corpus, tokenizer = setup
+    kept = {}
+    for select in ("score", "loss", "last"):
+        snapshots = {}
+        model = tiny_model(tokenizer, 1)
+        curve = tmp_path / f"{select}.csv"
+        result = train_translation(model, tokenizer, corpus["train"], corpus["dev"],
+                                   {**TINY_TRAIN, "eval_every": 2, "patience": 100, "select": select},
+                                   seed=1, work_dir=tmp_path / select, curve_path=curve,
+                                   on_step=lambda step: snapshots.__setitem__(step, weights(model)))
+        rows = list(csv.DictReader(curve.open()))
+        criterion = {"score": lambda row: float(row["dev_bleu"]), "loss": lambda row: -float(row["dev_loss"]),
+                     "last": lambda row: int(row["step"])}[select]
+        expected = int(max(rows, key=criterion)["step"])  # max returns the first of ties
+        assert result.best_step == expected and result.steps == TINY_TRAIN["max_steps"]
+        assert result.best_dev_score == float(next(r for r in rows if int(r["step"]) == expected)["dev_bleu"])
+        assert same_weights(weights(model), snapshots[expected])
+        kept[select] = expected
+    assert kept["last"] == TINY_TRAIN["max_steps"]
+    assert kept["score"] != kept["loss"]  # this run's curve tells the criteria apart (BLEU flat, loss falling)
+
+
 def test_checkpoint_averaging_averages_the_last_checkpoints_and_survives_a_resume(setup, tmp_path):
     _, corpus, tokenizer = setup
     snapshots = {}

@@ -78,6 +78,8 @@ TRAIN = {
     # not "no": DVC writes params back as YAML 1.2, where a bare no is a string PyYAML reads as false
     "mixed_precision": Value(str, choices=("fp32", "bf16", "fp16")),
     "average_last": _count(),  # > 1: average the weights of the last n checkpoints (kept if better on dev)
+    # the checkpoint kept and what early stopping watches: the dev score (greedy BLEU, accuracy), the dev loss, the last
+    "select": Value(str, choices=("score", "loss", "last")),
 }
 
 CLASSIFIER = {  # a transformer encoder from scratch (tasks/classification.py)

@@ -4,7 +4,8 @@ Read top to bottom: the task (translation, classification, ...) has tokenized it
 data once and groups it into length-sorted token batches; then step: loss (a
 function the caller passes in, or the task's cross-entropy) → backward → clip →
 AdamW → schedule; every ``eval_every`` steps the task's dev loss and dev score
-(greedy BLEU, accuracy), early stopping on that score, keep the best weights;
+(greedy BLEU, accuracy), early stopping on the criterion ``select`` names (that
+score, the dev loss, or the last step), keep the best weights by it;
 every ``checkpoint_every`` steps a checkpoint that a rerun resumes from (same
 final weights as an uninterrupted run). With ``average_last`` n > 1 the weights of the last n checkpoints are averaged at the
 end (as Vaswani et al. 2017 did for their models) and kept if better on dev.
@@ -63,6 +64,20 @@ def seed_everything(seed: int) -> None:
         torch.backends.cuda.enable_flash_sdp(False)
         torch.backends.cuda.enable_mem_efficient_sdp(False)
         torch.backends.cuda.enable_cudnn_sdp(False)
+
+
+def selection_value(select: str, dev_loss: float, dev_score: float, step: int) -> float:
+    """What checkpoint selection and early stopping maximise. ``score``: the task's dev score
+    (greedy BLEU on ``dev_bleu_lines``, accuracy); ``loss``: minus the dev loss, which every
+    reference token counts in (a 200-line greedy BLEU cannot tell checkpoints 0.1 BLEU apart);
+    ``last``: the step, so the final weights are kept and nothing stops early."""
+    if select == "score":
+        return dev_score
+    if select == "loss":
+        return -dev_loss
+    if select == "last":
+        return float(step)
+    raise XldistillError(f"select: {select!r} is not one of score, loss, last")
 
 
 def lr_lambda(schedule: str, warmup: int, max_steps: int) -> Callable[[int], float]:
@@ -149,8 +164,9 @@ def train(model: torch.nn.Module, task: Task, cfg: dict, *, seed: int, work_dir:
                              f"({accumulation}) × processes ({accelerator.num_processes}); lower max_tokens")
     run_id = fingerprint(cfg, seed, task.digest, _weights_digest(model),
                          [_weights_digest(m) for m in frozen_modules], identity, accelerator.num_processes)
-    state = {"step": 0, "epoch": 0, "position": 0, "best_score": -math.inf, "best_step": 0,
-             "bad_evals": 0, "curve": [], "train_seconds": 0.0, "eval_seconds": 0.0,
+    select = cfg.get("select", "score")
+    state = {"step": 0, "epoch": 0, "position": 0, "best_value": -math.inf, "best_score": -math.inf,
+             "best_step": 0, "bad_evals": 0, "curve": [], "train_seconds": 0.0, "eval_seconds": 0.0,
              "counted": 0, "running_loss": 0.0, "running_steps": 0}
     resumed_from = 0
     if checkpoint_path.exists():
@@ -251,8 +267,9 @@ def train(model: torch.nn.Module, task: Task, cfg: dict, *, seed: int, work_dir:
                                        "dev_loss": round(dev_loss, 4), task.score_name: dev_score,
                                        "lr": f"{scheduler.get_last_lr()[0]:.3e}"})
                 state["running_loss"], state["running_steps"] = 0.0, 0
-                if dev_score > state["best_score"]:
-                    state.update(best_score=dev_score, best_step=state["step"], bad_evals=0)
+                value = selection_value(select, dev_loss, dev_score, state["step"])
+                if value > state["best_value"]:
+                    state.update(best_value=value, best_score=dev_score, best_step=state["step"], bad_evals=0)
                     if is_main:
                         raw_model.save_pretrained(str(best_dir))  # safetensors: the only format of transformers 5
                 else:
@@ -283,9 +300,12 @@ def train(model: torch.nn.Module, task: Task, cfg: dict, *, seed: int, work_dir:
     if average_last > 1 and len(averaged_steps) == average_last and state["step"] >= averaged_steps[-1]:
         raw_model.load_state_dict({name: (total / average_last).to(raw_model.state_dict()[name].dtype)
                                    for name, total in average_sum.items()})
-        _, dev_score = evaluate()
+        dev_loss, dev_score = evaluate()
+        # "last" compares the average with the last checkpoint on the score: kept only when no worse
+        kept = (dev_score >= state["best_score"] if select in ("score", "last")
+                else selection_value(select, dev_loss, dev_score, state["step"]) >= state["best_value"])
         average = {"checkpoints": average_last, "steps": averaged_steps, task.score_name: dev_score,
-                   "kept": dev_score >= state["best_score"]}
+                   "dev_loss": round(dev_loss, 4), "kept": kept}
         if is_main:
             progress.write(f"{name}: average of the checkpoints at steps {averaged_steps}: {task.score_name} "
                            f"{dev_score:.2f} ({'kept' if average['kept'] else 'not kept'}; "
