@@ -1,5 +1,6 @@
 """Vocabulary, the trainer and the translate function on tiny models."""
 
+import csv
 import json
 
 import pytest
@@ -147,7 +148,6 @@ def test_saved_model_loads_with_plain_transformers(setup, tmp_path):
 def test_select_keeps_the_checkpoint_its_criterion_picks(setup, tmp_path):
     """score: the best greedy dev BLEU; loss: the lowest dev loss; last: the final step (first of ties),
     and the model ends up holding exactly that step's weights."""
-    import csv
     _, corpus, tokenizer = setup
     kept = {}
     for select in ("score", "loss", "last"):

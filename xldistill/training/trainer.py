@@ -165,7 +165,8 @@ def train(model: torch.nn.Module, task: Task, cfg: dict, *, seed: int, work_dir:
     run_id = fingerprint(cfg, seed, task.digest, _weights_digest(model),
                          [_weights_digest(m) for m in frozen_modules], identity, accelerator.num_processes)
     select = cfg.get("select", "score")
-    state = {"step": 0, "epoch": 0, "position": 0, "best_value": -math.inf, "best_score": -math.inf,
+    # the kept checkpoint's dev loss, dev score and step: what selection_value compares against
+    state = {"step": 0, "epoch": 0, "position": 0, "best_loss": math.inf, "best_score": -math.inf,
              "best_step": 0, "bad_evals": 0, "curve": [], "train_seconds": 0.0, "eval_seconds": 0.0,
              "counted": 0, "running_loss": 0.0, "running_steps": 0}
     resumed_from = 0
@@ -267,9 +268,9 @@ def train(model: torch.nn.Module, task: Task, cfg: dict, *, seed: int, work_dir:
                                        "dev_loss": round(dev_loss, 4), task.score_name: dev_score,
                                        "lr": f"{scheduler.get_last_lr()[0]:.3e}"})
                 state["running_loss"], state["running_steps"] = 0.0, 0
-                value = selection_value(select, dev_loss, dev_score, state["step"])
-                if value > state["best_value"]:
-                    state.update(best_value=value, best_score=dev_score, best_step=state["step"], bad_evals=0)
+                if (selection_value(select, dev_loss, dev_score, state["step"])
+                        > selection_value(select, state["best_loss"], state["best_score"], state["best_step"])):
+                    state.update(best_loss=dev_loss, best_score=dev_score, best_step=state["step"], bad_evals=0)
                     if is_main:
                         raw_model.save_pretrained(str(best_dir))  # safetensors: the only format of transformers 5
                 else:
@@ -301,9 +302,9 @@ def train(model: torch.nn.Module, task: Task, cfg: dict, *, seed: int, work_dir:
         raw_model.load_state_dict({name: (total / average_last).to(raw_model.state_dict()[name].dtype)
                                    for name, total in average_sum.items()})
         dev_loss, dev_score = evaluate()
-        # "last" compares the average with the last checkpoint on the score: kept only when no worse
-        kept = (dev_score >= state["best_score"] if select in ("score", "last")
-                else selection_value(select, dev_loss, dev_score, state["step"]) >= state["best_value"])
+        criterion = "score" if select == "last" else select  # "last": against the last checkpoint, on the score
+        kept = (selection_value(criterion, dev_loss, dev_score, state["step"])
+                >= selection_value(criterion, state["best_loss"], state["best_score"], state["best_step"]))
         average = {"checkpoints": average_last, "steps": averaged_steps, task.score_name: dev_score,
                    "dev_loss": round(dev_loss, 4), "kept": kept}
         if is_main:
