@@ -2,6 +2,7 @@
 
     python bench/seeds.py                     # seeds 1234, 1, 2
     python bench/seeds.py --seeds 7 8 --set distill.alpha=0.25
+    python bench/seeds.py --keep /tmp/seeds   # keep each seed's project (/tmp/seeds/seed-N) for later sweeps
 
 For each seed: a fresh clone of the committed project, `dvc repro` with
 `-S seed=N` (the seed draws the built-in corpus, every initialisation and every
@@ -73,12 +74,13 @@ def main() -> None:
     parser.add_argument("--set", action="append", default=[], help="key=value overrides for every seed")
     parser.add_argument("--params", type=Path, help="a params file instead of the project's (tests: a tiny one)")
     parser.add_argument("--out", type=Path, default=RESULTS / "seeds.json")
+    parser.add_argument("--keep", type=Path, help="clone each seed into KEEP/seed-N and keep it (for later sweeps)")
     args = parser.parse_args()
 
     rows = []
     for seed in args.seeds:
         with tempfile.TemporaryDirectory(prefix="xldistill-seed-") as tmp:
-            project = Path(tmp) / "project"
+            project = (args.keep or Path(tmp)) / f"seed-{seed}"
             subprocess.run(["git", "clone", "-q", str(PROJECT), str(project)], check=True)
             write_params(project, yaml.safe_load((args.params or project / "params.yaml").read_text()), seed, args.set)
             started = time.perf_counter()

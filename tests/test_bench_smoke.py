@@ -94,8 +94,11 @@ def test_seeds(tmp_path):
     from conftest import tiny_params, write_params
 
     write_params(tmp_path, tiny_params())
-    results = bench("seeds.py", "--seeds", 5, "--params", tmp_path / "params.yaml", "--out", tmp_path / "s.json")
+    results = bench("seeds.py", "--seeds", 5, "--params", tmp_path / "params.yaml", "--out", tmp_path / "s.json",
+                    "--keep", tmp_path / "kept")
     (row,) = results["rows"]
+    kept = json.loads((tmp_path / "kept" / "seed-5" / "metrics" / "evaluate.json").read_text())
+    assert kept["student"]["bleu"] == row["student"]  # the seed's project stays for later sweeps
     assert row["seed"] == 5 and row["kd_gain"] == round(row["student"] - row["baseline"], 2)
     assert row["cold_repro_min"] > 0 and results["summary"]["kd_gain_min"] == row["kd_gain"]
     assert isinstance(row["student_dev_climb_last_eval"], float)
