@@ -8,6 +8,7 @@ import torch
 from transformers import MarianMTModel, MarianTokenizer
 
 from models_fixtures import TINY_TRAIN, readme_snippet_output, tiny_model
+from xldistill.training.trainer import restored_state
 from xldistill.translation.models import count_parameters, save_model
 from xldistill.translation.task import collate, cross_entropy, encode_pairs, make_batches
 from xldistill.translation.task import train_translation
@@ -114,6 +115,35 @@ def test_a_checkpoint_of_another_config_is_not_resumed(setup, tmp_path):
         run(tokenizer, corpus, tmp_path / "w", on_step=stop)
     _, result = run(tokenizer, corpus, tmp_path / "w", {"lr": 0.001})
     assert result.resumed_from == 0
+
+
+def test_a_checkpoint_from_before_best_loss_resumes_to_the_same_weights(setup, tmp_path):
+    """Checkpoints written before the trainer kept best_loss held best_value (minus the dev loss under
+    select: loss); a run killed then and resumed after the upgrade must end where an unbroken run ends."""
+    _, corpus, tokenizer = setup
+    cfg = {"select": "loss"}
+    unbroken, unbroken_result = run(tokenizer, corpus, tmp_path / "a", cfg)
+
+    def kill_at_step_10(step):
+        if step == 10:
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        run(tokenizer, corpus, tmp_path / "b", cfg, on_step=kill_at_step_10)
+    checkpoint_path = tmp_path / "b" / "checkpoint.pt"
+    checkpoint = torch.load(checkpoint_path, weights_only=True)
+    state = json.loads(checkpoint["state"])
+    assert state["step"] == 8 and state["best_step"] == 6  # an evaluation has set the kept loss
+    kept_loss = state.pop("best_loss")
+    state["best_value"] = -kept_loss  # the old layout
+    assert restored_state(state, {}, "loss")["best_loss"] == kept_loss
+    checkpoint["state"] = json.dumps(state)
+    torch.save(checkpoint, checkpoint_path)
+
+    resumed, result = run(tokenizer, corpus, tmp_path / "b", cfg)
+    assert result.resumed_from == 8
+    assert result.best_step == unbroken_result.best_step
+    assert same_weights(weights(unbroken), weights(resumed))
 
 
 def test_early_stopping_when_dev_bleu_stalls(setup, tmp_path):

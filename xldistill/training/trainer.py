@@ -80,6 +80,18 @@ def selection_value(select: str, dev_loss: float, dev_score: float, step: int) -
     raise XldistillError(f"select: {select!r} is not one of score, loss, last")
 
 
+def restored_state(saved: dict, fresh: dict, select: str) -> dict:
+    """A checkpoint's loop state over the fresh one's keys. A checkpoint written before the trainer kept
+    ``best_loss`` holds ``best_value``, the kept checkpoint's selection_value: only ``select: loss``
+    compared a loss with it, so it gives that loss back; ``score`` and ``last`` compare ``best_score``
+    and ``best_step``, which such a checkpoint holds too."""
+    saved = dict(saved)
+    if "best_value" in saved:
+        best_value = saved.pop("best_value")
+        saved.setdefault("best_loss", -best_value if select == "loss" else math.inf)
+    return {**fresh, **saved}
+
+
 def lr_lambda(schedule: str, warmup: int, max_steps: int) -> Callable[[int], float]:
     def factor(step: int) -> float:
         step = max(step, 1)
@@ -181,7 +193,7 @@ def train(model: torch.nn.Module, task: Task, cfg: dict, *, seed: int, work_dir:
             torch.set_rng_state(saved["torch_rng"])
             if torch.cuda.is_available() and "cuda_rng" in saved:
                 torch.cuda.set_rng_state(saved["cuda_rng"])  # dropout on the GPU draws from this one
-            state = json.loads(saved["state"])
+            state = restored_state(json.loads(saved["state"]), state, select)
             resumed_from = state["step"]
             if is_main:
                 print(f"{name}: resuming from step {resumed_from}")
