@@ -81,8 +81,8 @@ def main() -> None:
         clone_with_corpora(project, {CORPUS_IN_PROJECT: args.corpus})
         (project / "params.yaml").write_text(yaml.safe_dump(params, sort_keys=False))
         started = time.perf_counter()
-        # the translation branch only: evaluate and what it depends on
-        subprocess.run(["dvc", "repro", "evaluate"], cwd=project, check=True, env=GIT_ENV)
+        # the translation branch only: evaluate and what it depends on, and the bootstrap of its gains
+        subprocess.run(["dvc", "repro", "evaluate", "significance"], cwd=project, check=True, env=GIT_ENV)
         wall = time.perf_counter() - started
         metrics = json.loads((project / "metrics" / "evaluate.json").read_text())
         references = (project / "data" / "clean" / "test.tgt").read_text(encoding="utf-8").splitlines()
@@ -97,11 +97,15 @@ def main() -> None:
                          "sent_per_s_batch32": entry["batch32"]["sentences_per_s"],
                          "sent_per_s_batch1": entry["batch1"]["sentences_per_s"]})
         ratios = metrics["ratios"]
+        significance = json.loads((project / "metrics" / "significance.json").read_text())
         teacher_over_baseline = round(metrics["teacher"]["bleu"] - metrics["baseline"]["bleu"], 2)
         targets = {"student_over_teacher_bleu": ratios["student_over_teacher_bleu"],
                    "teacher_over_student_params": ratios["teacher_over_student_params"],
                    "kd_gain_over_baseline_bleu": ratios["kd_gain_over_baseline_bleu"],
                    "teacher_over_baseline_bleu": teacher_over_baseline,
+                   # 95 % intervals of the two differences over the test set's sentences (metrics/significance.json)
+                   "kd_gain_ci95": significance["kd_gain"]["ci95"],
+                   "teacher_over_baseline_ci95": significance["teacher_over_baseline"]["ci95"],
                    "met": {">= 5x fewer parameters": ratios["teacher_over_student_params"] >= 5,
                            "KD student >= baseline + 2.0 BLEU": ratios["kd_gain_over_baseline_bleu"] >= 2.0,
                            "teacher >= baseline + 3.0 BLEU": teacher_over_baseline >= 3.0,

@@ -12,7 +12,10 @@ transformers and CTranslate2, the KD gain, the classification branch's German te
 accuracies (KD student, int8, hard-label student, upper bound, translate-test), and how much the student's and the
 baseline's dev BLEU still climbed over their last evaluation interval. One seed's gain moves by more than
 a BLEU point with the initialisation alone; the mean and the worst of several
-seeds are the figures to quote. Writes bench/results/seeds.json.
+seeds are the figures to quote. Each gain comes with its 95 % interval over the seed's test sentences (paired
+bootstrap, as the significance stage draws it), and the mean gain with the interval of the mean (each draw
+averaged over the seeds' independent test sets). With --reuse, a project already kept under --keep is
+reported as it stands (no clone, no run). Writes bench/results/seeds.json.
 """
 
 from __future__ import annotations
@@ -32,6 +35,10 @@ import yaml
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.common import GIT_ENV, PROJECT, RESULTS, report  # noqa: E402
+from xldistill.data.textio import read_lines  # noqa: E402
+from xldistill.translation.significance import paired_bootstrap, summarize  # noqa: E402
+
+BOOTSTRAP_SAMPLES = 1000  # the significance stage's default
 
 
 def set_param(params: dict, dotted: str, value) -> None:
@@ -60,6 +67,14 @@ def last_climb(curve: Path) -> float:
     return round(bleu[-1] - bleu[-2], 2) if len(bleu) > 1 else 0.0
 
 
+def kd_gain_bootstrap(project: Path, seed: int):
+    """The KD student against the baseline on the project's test set (its evaluate stage's translations)."""
+    references = read_lines(project / "data" / "clean" / "test.tgt")
+    student, baseline = (read_lines(project / "metrics" / "translations" / f"{name}.txt")
+                         for name in ("student", "baseline"))
+    return paired_bootstrap(student, baseline, references, samples=BOOTSTRAP_SAMPLES, seed=seed)
+
+
 def classification_row(metrics: dict) -> dict:
     """German test accuracy of the classification branch (metrics/cls_evaluate.json)."""
     accuracy = {name: metrics[name].get("accuracy") for name in
@@ -75,32 +90,46 @@ def main() -> None:
     parser.add_argument("--params", type=Path, help="a params file instead of the project's (tests: a tiny one)")
     parser.add_argument("--out", type=Path, default=RESULTS / "seeds.json")
     parser.add_argument("--keep", type=Path, help="clone each seed into KEEP/seed-N and keep it (for later sweeps)")
+    parser.add_argument("--reuse", action="store_true",
+                        help="report a project already kept as KEEP/seed-N as it stands, without running it")
     args = parser.parse_args()
+    if args.reuse and not args.keep:
+        parser.error("--reuse needs --keep")
 
-    rows = []
+    rows, draws = [], []
     for seed in args.seeds:
         with tempfile.TemporaryDirectory(prefix="xldistill-seed-") as tmp:
             project = (args.keep or Path(tmp)) / f"seed-{seed}"
-            subprocess.run(["git", "clone", "-q", str(PROJECT), str(project)], check=True)
-            write_params(project, yaml.safe_load((args.params or project / "params.yaml").read_text()), seed, args.set)
-            started = time.perf_counter()
-            subprocess.run(["dvc", "repro"], cwd=project, check=True, env=GIT_ENV, stdout=subprocess.DEVNULL)
-            wall = time.perf_counter() - started
+            wall = None
+            if not (args.reuse and (project / "metrics" / "evaluate.json").exists()):
+                subprocess.run(["git", "clone", "-q", str(PROJECT), str(project)], check=True)
+                write_params(project, yaml.safe_load((args.params or project / "params.yaml").read_text()), seed,
+                             args.set)
+                started = time.perf_counter()
+                subprocess.run(["dvc", "repro"], cwd=project, check=True, env=GIT_ENV, stdout=subprocess.DEVNULL)
+                wall = time.perf_counter() - started
             metrics = json.loads((project / "metrics" / "evaluate.json").read_text())
             climb = {name: last_climb(project / "metrics" / "curves" / f"{name}.csv") for name in ("student", "baseline")}
             classification = json.loads((project / "metrics" / "cls_evaluate.json").read_text())
+            bootstrap, differences = kd_gain_bootstrap(project, seed)
+        draws.append(differences)
         bleu = {name: metrics[name]["bleu"] for name in
                 ("teacher", "student", "baseline", "teacher_ct2", "student_ct2", "baseline_ct2")}
         rows.append({"seed": seed, **bleu, "kd_gain": round(bleu["student"] - bleu["baseline"], 2),
+                     "kd_gain_ci95": bootstrap["ci95"], "kd_gain_share_better": bootstrap["share_a_better"],
                      "kd_gain_ct2": round(bleu["student_ct2"] - bleu["baseline_ct2"], 2),
                      "student_dev_climb_last_eval": climb["student"], "baseline_dev_climb_last_eval": climb["baseline"],
-                     **classification_row(classification), "cold_repro_min": round(wall / 60, 1)})
+                     **classification_row(classification),
+                     "cold_repro_min": round(wall / 60, 1) if wall is not None else None})
         print(rows[-1], file=sys.stderr)
     gains = [row["kd_gain"] for row in rows]
     cls_gains = [row["cls_kd_minus_hard"] for row in rows]
+    mean_draws = summarize(sum(draws) / len(draws))  # the seeds' test sets are independent: draw each, average
     summary = {"kd_gain_mean": round(statistics.mean(gains), 2), "kd_gain_min": min(gains),
+               "kd_gain_mean_ci95": mean_draws["ci95"], "kd_gain_mean_share_better": mean_draws["share_a_better"],
                "cls_kd_minus_hard_mean": round(statistics.mean(cls_gains), 2),
-               "cold_repro_min_max": max(row["cold_repro_min"] for row in rows)}
+               "cold_repro_min_max": max((row["cold_repro_min"] for row in rows if row["cold_repro_min"]),
+                                         default=None)}
     report(rows, args.out, overrides=args.set, summary=summary)
     print(summary)
 

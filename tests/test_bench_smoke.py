@@ -58,8 +58,8 @@ def test_pipeline_cost(tiny_pipeline, tmp_path):
     assert ("cold dvc repro", "teacher") in rows and rows[("cold dvc repro", "total")]["wall_s"] > 0
     assert rows[("cold dvc repro", "teacher")]["peak_rss_mib"] > 50
     (reran,) = [stage for run, stage in rows if run == "dvc exp run -S temp=4"]  # the tiny config is seq+word
-    assert set(reran.split(" + ")) == {"distill", "quantize", "evaluate", "cls_student", "cls_quantize",
-                                      "cls_evaluate"}
+    assert set(reran.split(" + ")) == {"distill", "quantize", "evaluate", "significance", "cls_student",
+                                      "cls_quantize", "cls_evaluate"}
     assert (tmp_path / "c.dvc.lock").exists()
 
 
@@ -105,6 +105,14 @@ def test_seeds(tmp_path):
     assert row["cls_kd_minus_hard"] == round(row["cls_student"] - row["cls_student_hard"], 2)
     assert 0 <= row["cls_supervised"] <= 100
     assert results["summary"]["cls_kd_minus_hard_mean"] == row["cls_kd_minus_hard"]
+    # the gain's interval is the significance stage's (same draws); one seed's mean is that seed
+    stage = json.loads((tmp_path / "kept" / "seed-5" / "metrics" / "significance.json").read_text())["kd_gain"]
+    assert row["kd_gain_ci95"] == stage["ci95"] and row["kd_gain_share_better"] == stage["share_a_better"]
+    assert results["summary"]["kd_gain_mean_ci95"] == row["kd_gain_ci95"]
+    # --reuse reports the kept project without running it again
+    reused = bench("seeds.py", "--seeds", 5, "--keep", tmp_path / "kept", "--reuse", "--out", tmp_path / "r.json")
+    assert reused["rows"][0]["cold_repro_min"] is None
+    assert {**reused["rows"][0], "cold_repro_min": row["cold_repro_min"]} == row
 
 
 @pytest.mark.slow
@@ -196,6 +204,8 @@ def test_multi30k_on_a_corpus_in_its_layout(tmp_path):
                                                          "teacher_ct2", "baseline_ct2", "student_ct2"]
     assert all(0 <= row["bleu_lc_13a"] <= 100 for row in results["rows"])
     assert "lc" in results["signatures"]["bleu_lc_13a"] and "met" in results["targets"]
+    low, high = results["targets"]["kd_gain_ci95"]  # the significance stage ran in the profile's project
+    assert isinstance(low, float) and low <= high
     assert 0 < results["forward_translated"]["available"] <= 150  # mono.en, forward-translated for the student
     assert set(results["training"]) == {"teacher", "student", "baseline"}
     for model, run in results["training"].items():  # the curves, to compare profiles without their projects

@@ -53,6 +53,11 @@ def test_evaluate_json_has_every_model_and_ratio(project):
     assert plot[0] == "point,model,engine,beam,sentences_per_s,bleu,on_frontier" and len(plot) == 1 + len(MODELS)
     assert metrics["settings"]["threads"] == 2
     assert metrics["teacher"]["params"] > metrics["student"]["params"]
+    # the bootstrap tests the very gain evaluate.json states, on the same translations
+    significance = json.loads((project / "metrics" / "significance.json").read_text())
+    assert significance["kd_gain"]["difference"] == ratios["kd_gain_over_baseline_bleu"]
+    assert significance["kd_gain"]["bleu_a"] == metrics["student"]["bleu"]
+    assert significance["settings"]["sentences"] == 40
 
 
 @pytest.mark.slow
@@ -108,7 +113,8 @@ def test_exp_run_with_another_temperature_reruns_only_the_students_and_what_foll
     ran = {line.split("'")[1] for line in output.splitlines() if line.startswith("Running stage")}
     # the translation and classification students, and what depends on them: nothing else
     # (the NER student has its own temperature, ner.student.temperature)
-    assert ran == {"distill", "quantize", "evaluate", "cls_student", "cls_quantize", "cls_evaluate"}, output
+    assert ran == {"distill", "quantize", "evaluate", "significance", "cls_student", "cls_quantize",
+                   "cls_evaluate"}, output
     assert "up to date" in dvc(project, "status") or dvc(project, "status").strip() == ""
     shown = json.loads(dvc(project, "exp", "show", "--json"))
     found = []

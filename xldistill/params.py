@@ -276,6 +276,9 @@ SCHEMA = {
         "threads": _count(min=1),
         "speed_sentences": _count(min=1),
     },
+    "significance": {
+        "samples": _count(min=100),
+    },
 }
 
 
