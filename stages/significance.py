@@ -45,7 +45,8 @@ def main() -> None:
     params = load_params()
     samples, seed = params["significance"]["samples"], params["seed"]
     references = read_lines(CLEAN / "test.tgt")
-    translations = {entry: read_translations(entry, references) for pair in PAIRS.values() for entry in pair}
+    entries = dict.fromkeys(entry for pair in PAIRS.values() for entry in pair)  # each file read once
+    translations = {entry: read_translations(entry, references) for entry in entries}
     results = {}
     for name, (a, b) in PAIRS.items():
         result, _ = paired_bootstrap(translations[a], translations[b], references, samples=samples, seed=seed)
