@@ -4,7 +4,8 @@ Rows: the KD student, its int8 form (PyTorch dynamic int8), the hard-projection 
 the supervised upper bound and the English teacher on German text as it is. Each:
 entity-level precision / recall / F1 per type and micro-averaged (seqeval, IOB2, exact
 spans), parameters, size, CPU sentences/s at batch 1 and 32 (the same sentences for
-every model).
+every model). Each model's tags of the test set go to metrics/ner_predictions/<model>.conll
+(``word gold predicted``, the conlleval layout), which the significance stage resamples.
 """
 
 from __future__ import annotations
@@ -15,10 +16,11 @@ import torch
 from seqeval.metrics import classification_report
 
 from xldistill.cli import run_stage
-from xldistill.data.textio import write_json_atomic
+from xldistill.data.textio import atomic_dir, write_json_atomic
 from xldistill.params import load_params
 from xldistill.tasks.classification import items_per_second
 from xldistill.tasks.ner_io import read_labels, read_set
+from xldistill.tasks.significance import conll_predictions
 from xldistill.tasks.tagging import decode, load_tagger, predict_word_logits
 from xldistill.translation.models import count_parameters, size_on_disk
 from xldistill.translation.quantize import quantize_dynamic, state_bytes
@@ -27,6 +29,7 @@ TEACHER = Path("models/ner-teacher")
 STUDENTS = {"student": Path("models/ner-student"), "student_hard": Path("models/ner-student-hard"),
             "supervised": Path("models/ner-supervised")}
 METRICS = Path("metrics/ner_evaluate.json")
+PREDICTIONS = Path("metrics/ner_predictions")
 
 
 def scores(gold: list[list[str]], predicted: list[list[str]]) -> dict:
@@ -47,7 +50,7 @@ def main() -> None:
     labels = read_labels()
     test = read_set("test")
     speed = test.sentences[:cfg["speed_sentences"]]
-    results = {}
+    results, predictions = {}, {}
 
     def add(name: str, model, tokenizer, *, size_bytes: int, params_count: int | None = None,
             extra: dict | None = None) -> None:
@@ -55,6 +58,7 @@ def main() -> None:
             return predict_word_logits(model, tokenizer, sentences, batch_size=batch_size)
 
         predicted = decode(tag(test.sentences, 32), labels)
+        predictions[name] = predicted
         results[name] = {**scores(test.tags, predicted), "params": params_count or count_parameters(model),
                          "size_bytes": size_bytes,
                          "sentences_per_s": {f"batch{b}": items_per_second(tag, speed, b) for b in (1, 32)},
@@ -74,6 +78,10 @@ def main() -> None:
     teacher, tokenizer = load_tagger(TEACHER)
     add("teacher_on_german", teacher, tokenizer, size_bytes=size_on_disk(TEACHER))
     results["ratios"] = ratios(results)
+    with atomic_dir(PREDICTIONS) as out:
+        for name, predicted in predictions.items():
+            (out / f"{name}.conll").write_text(conll_predictions(test.sentences, test.tags, predicted),
+                                              encoding="utf-8")
     write_json_atomic(METRICS, results)
 
 

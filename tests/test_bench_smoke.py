@@ -2,6 +2,7 @@
 (the real runs are too slow for CI; bench/README.md has their tables)."""
 
 import json
+import shutil
 import subprocess
 import sys
 
@@ -109,10 +110,21 @@ def test_seeds(tmp_path):
     stage = json.loads((tmp_path / "kept" / "seed-5" / "metrics" / "significance.json").read_text())["kd_gain"]
     assert row["kd_gain_ci95"] == stage["ci95"] and row["kd_gain_share_better"] == stage["share_a_better"]
     assert results["summary"]["kd_gain_mean_ci95"] == row["kd_gain_ci95"]
+    significance = json.loads((tmp_path / "kept" / "seed-5" / "metrics" / "significance.json").read_text())
+    for task in ("cls", "ner"):
+        # the same difference (NER: seqeval's F1 and the sum of entity counts may round apart by 0.01)
+        assert row[f"{task}_kd_minus_hard"] == pytest.approx(significance[f"{task}_kd_gain"]["difference"], abs=0.011)
+        assert row[f"{task}_kd_minus_hard_ci95"] == significance[f"{task}_kd_gain"]["ci95"]
+        assert results["summary"][f"{task}_kd_minus_hard_mean_ci95"] == row[f"{task}_kd_minus_hard_ci95"]
     # --reuse reports the kept project without running it again
     reused = bench("seeds.py", "--seeds", 5, "--keep", tmp_path / "kept", "--reuse", "--out", tmp_path / "r.json")
     assert reused["rows"][0]["cold_repro_min"] is None
     assert {**reused["rows"][0], "cold_repro_min": row["cold_repro_min"]} == row
+    # a project kept before ner_evaluate wrote its predictions: no NER interval, the rest as before
+    shutil.rmtree(tmp_path / "kept" / "seed-5" / "metrics" / "ner_predictions")
+    older = bench("seeds.py", "--seeds", 5, "--keep", tmp_path / "kept", "--reuse", "--out", tmp_path / "o.json")
+    assert older["rows"][0]["ner_kd_minus_hard_ci95"] is None and older["summary"]["ner_kd_minus_hard_mean_ci95"] is None
+    assert older["rows"][0]["cls_kd_minus_hard_ci95"] == row["cls_kd_minus_hard_ci95"]
 
 
 @pytest.mark.slow

@@ -165,6 +165,12 @@ def test_the_classification_branch_scores_every_classifier_on_german(project):
     assert ratios["student_minus_hard_accuracy"] == round(metrics["student"]["accuracy"]
                                                           - metrics["student_hard"]["accuracy"], 2)
     assert ratios["teacher_over_student_params"] > 1
+    # the significance stage resamples the very predictions behind these accuracies
+    significance = json.loads((project / "metrics" / "significance.json").read_text())
+    assert significance["cls_kd_gain"]["difference"] == ratios["student_minus_hard_accuracy"]
+    assert significance["cls_kd_gain"]["accuracy_a"] == metrics["student"]["accuracy"]
+    assert significance["cls_student_over_translate_test"]["accuracy_b"] == metrics["translate_test"]["accuracy"]
+    assert significance["settings"]["cls_texts"] == 40
     # no German label reached a student: its transfer data are German lines labelled by the teacher
     transfer = json.loads((project / "metrics" / "cls_transfer.json").read_text())
     assert transfer["lines"] == {"parallel": 200, "translate_train": 120}
@@ -193,6 +199,19 @@ def test_the_ner_branch_scores_every_tagger_on_german(project):
     ratios = metrics["ratios"]
     assert ratios["student_minus_hard_f1"] == round(metrics["student"]["f1"] - metrics["student_hard"]["f1"], 2)
     assert ratios["teacher_over_student_params"] > 1
+    # each tagger's test tags, beside the gold ones, for the significance stage's resampling of F1
+    test = read_conll(project / "data" / "ner" / "test.tgt.conll")
+    for name in TAGGERS:
+        rows = [line.split() for line in (project / "metrics" / "ner_predictions" / f"{name}.conll").read_text(
+            encoding="utf-8").splitlines() if line]
+        assert [row[:2] for row in rows] == [[w, t] for words, tags in zip(test.sentences, test.tags)
+                                             for w, t in zip(words, tags)], name
+    significance = json.loads((project / "metrics" / "significance.json").read_text())
+    for name, (a, b) in (("ner_kd_gain", ("student", "student_hard")), ("ner_supervised_over_student",
+                                                                           ("supervised", "student"))):
+        assert significance[name]["f1_a"] == pytest.approx(metrics[a]["f1"], abs=0.01)
+        assert significance[name]["f1_b"] == pytest.approx(metrics[b]["f1"], abs=0.01)
+    assert significance["settings"]["ner_sentences"] == len(test)
     project_metrics = json.loads((project / "metrics" / "ner_project.json").read_text())
     assert project_metrics["sentences"] == {"parallel": 200, "translate_train": 100}
     assert sum(project_metrics["projection"].values()) == 300
