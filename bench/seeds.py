@@ -41,8 +41,7 @@ from bench.common import GIT_ENV, PROJECT, RESULTS, report  # noqa: E402
 from xldistill import bootstrap  # noqa: E402
 from xldistill.bootstrap import summarize  # noqa: E402
 from xldistill.data.textio import read_lines  # noqa: E402
-from xldistill.tasks.significance import (accuracy_of, accuracy_statistics, entity_statistics, f1_of,  # noqa: E402
-                                          read_conll_predictions, read_confusion)
+from xldistill.tasks.significance import PREDICTIONS, prediction_statistics  # noqa: E402
 from xldistill.translation.significance import paired_bootstrap  # noqa: E402
 
 BOOTSTRAP_SAMPLES = 1000  # the significance stage's default
@@ -86,15 +85,11 @@ def task_kd_bootstrap(project: Path, seed: int, task: str):
     """The KD student against the hard-label student on the project's German test set, from the
     predictions its evaluate stage wrote (cls: accuracy; ner: entity F1); None when there are none
     (a project kept before ner_evaluate wrote its predictions)."""
-    read, statistics, score, metric, folder, suffix = {
-        "cls": (read_confusion, accuracy_statistics, accuracy_of, "accuracy", "cls_confusion", "csv"),
-        "ner": (read_conll_predictions, entity_statistics, f1_of, "f1", "ner_predictions", "conll")}[task]
-    paths = [project / "metrics" / folder / f"{name}.{suffix}" for name in ("student", "student_hard")]
-    if not all(path.exists() for path in paths):
+    found = prediction_statistics(project / "metrics", task, models=("student", "student_hard"))
+    if len(found) < 2:
         return None, None
-    (gold, student), (_, hard) = (read(path) for path in paths)
-    return bootstrap.paired_bootstrap(statistics(gold, student), statistics(gold, hard), score,
-                                      samples=BOOTSTRAP_SAMPLES, seed=seed, metric=metric)
+    return bootstrap.paired_bootstrap(found["student"], found["student_hard"], PREDICTIONS[task].score,
+                                      samples=BOOTSTRAP_SAMPLES, seed=seed, metric=PREDICTIONS[task].metric)
 
 
 def interval_columns(prefix: str, result: dict | None) -> dict:

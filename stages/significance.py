@@ -20,14 +20,12 @@ from xldistill.cli import run_stage
 from xldistill.data.textio import read_lines, write_json_atomic
 from xldistill.errors import XldistillError
 from xldistill.params import load_params
-from xldistill.tasks.significance import (accuracy_of, accuracy_statistics, entity_statistics, f1_of,
-                                          read_conll_predictions, read_confusion)
+from xldistill.tasks.significance import PREDICTIONS, prediction_statistics
 from xldistill.translation.significance import bleu_of, sentence_statistics
 
 CLEAN = Path("data/clean")
 TRANSLATIONS = Path("metrics/translations")
-CONFUSION = Path("metrics/cls_confusion")
-NER_PREDICTIONS = Path("metrics/ner_predictions")
+METRICS_DIR = Path("metrics")  # cls_evaluate's cls_confusion/, ner_evaluate's ner_predictions/
 METRICS = Path("metrics/significance.json")
 # name → (system A, system B): A − B is what is tested
 PAIRS = {
@@ -68,20 +66,6 @@ def translation_statistics() -> tuple[dict, int]:
             len(references))
 
 
-def task_statistics(folder: Path, suffix: str, read, statistics) -> dict:
-    """Each model's per-item statistics from an evaluate stage's predictions, checked to be on one
-    test set (the same gold labels in the same order)."""
-    out, first_gold, first_path = {}, None, None
-    for path in sorted(folder.glob(f"*{suffix}")):
-        gold, predicted = read(path)
-        if first_gold is None:
-            first_gold, first_path = gold, path
-        elif gold != first_gold:
-            raise XldistillError(f"{path}: its gold labels differ from {first_path}'s (rerun the evaluate stage)")
-        out[path.name[:-len(suffix)]] = statistics(gold, predicted)
-    return out
-
-
 def bootstrap_pairs(results: dict, pairs: dict, statistics: dict, score, metric: str, *, samples: int, seed: int) -> None:
     for name, (a, b) in pairs.items():
         missing = [model for model in (a, b) if model not in statistics]
@@ -103,14 +87,15 @@ def main() -> None:
     results = {}
     translations, sentences = translation_statistics()
     bootstrap_pairs(results, PAIRS, translations, bleu_of, "bleu", samples=samples, seed=seed)
-    classified = task_statistics(CONFUSION, ".csv", read_confusion, accuracy_statistics)
-    bootstrap_pairs(results, CLS_PAIRS, classified, accuracy_of, "accuracy", samples=samples, seed=seed)
-    tagged = task_statistics(NER_PREDICTIONS, ".conll", read_conll_predictions, entity_statistics)
-    bootstrap_pairs(results, NER_PAIRS, tagged, f1_of, "f1", samples=samples, seed=seed)
+    task_statistics = {}
+    for task, pairs in (("cls", CLS_PAIRS), ("ner", NER_PAIRS)):
+        task_statistics[task] = prediction_statistics(METRICS_DIR, task)
+        bootstrap_pairs(results, pairs, task_statistics[task], PREDICTIONS[task].score, PREDICTIONS[task].metric,
+                        samples=samples, seed=seed)
     results["settings"] = {"test": "paired bootstrap resampling (Koehn 2004), the corpus score per draw",
                            "samples": samples, "seed": seed, "sentences": sentences,
-                           "cls_texts": len(next(iter(classified.values()), [])),
-                           "ner_sentences": len(next(iter(tagged.values()), []))}
+                           "cls_texts": len(next(iter(task_statistics["cls"].values()), [])),
+                           "ner_sentences": len(next(iter(task_statistics["ner"].values()), []))}
     write_json_atomic(METRICS, results)
 
 

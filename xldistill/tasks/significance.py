@@ -10,7 +10,9 @@ stages write.
 from __future__ import annotations
 
 import csv
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
 import numpy as np
 from seqeval.metrics.sequence_labeling import get_entities
@@ -79,3 +81,39 @@ def read_conll_predictions(path: Path) -> tuple[list[list[str]], list[list[str]]
         sentence_gold.append(fields[1])
         sentence_predicted.append(fields[2])
     return gold, predicted
+
+
+@dataclass(frozen=True)
+class PredictionFiles:
+    """Where an evaluate stage writes each model's test predictions (under metrics/), and how they are scored."""
+    folder: str
+    suffix: str
+    read: Callable  # path → (gold, predicted)
+    statistics: Callable  # (gold, predicted) → per-item statistics
+    score: Callable  # summed statistics → the corpus score
+    metric: str
+
+
+PREDICTIONS = {
+    "cls": PredictionFiles("cls_confusion", ".csv", read_confusion, accuracy_statistics, accuracy_of, "accuracy"),
+    "ner": PredictionFiles("ner_predictions", ".conll", read_conll_predictions, entity_statistics, f1_of, "f1"),
+}
+
+
+def prediction_statistics(metrics_dir: Path, task: str, models: tuple[str, ...] | None = None) -> dict:
+    """Model name → per-item statistics of its predictions in ``metrics_dir`` (every model found, or only
+    ``models``; a model with no file is left out), checked to be on one test set: the same gold labels
+    in the same order."""
+    files = PREDICTIONS[task]
+    folder = Path(metrics_dir) / files.folder
+    paths = sorted(folder.glob(f"*{files.suffix}")) if models is None else [
+        folder / f"{model}{files.suffix}" for model in models if (folder / f"{model}{files.suffix}").exists()]
+    out, first_gold, first_path = {}, None, None
+    for path in paths:
+        gold, predicted = files.read(path)
+        if first_gold is None:
+            first_gold, first_path = gold, path
+        elif gold != first_gold:
+            raise XldistillError(f"{path}: its gold labels differ from {first_path}'s (rerun the evaluate stage)")
+        out[path.name[:-len(files.suffix)]] = files.statistics(gold, predicted)
+    return out
